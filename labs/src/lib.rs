@@ -1,0 +1,9 @@
+//! The few helpers that several labs share. The lessons themselves live in
+//! each lab's variant files; this crate only holds plumbing.
+
+pub mod catalog;
+pub mod cli;
+pub mod term;
+
+pub use cli::parse_args;
+pub use term::StatusLine;
