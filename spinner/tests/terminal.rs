@@ -1,0 +1,88 @@
+//! Every spinner variant in a real terminal: the final screen a person sees,
+//! whether the spinner really spun, and whether the cursor came back.
+
+mod support;
+
+use support::{Run, expected_frames, run_in_pty, spun_at_pace};
+
+/// `slow()` waits this long in the tests: ten frames' worth.
+const SECONDS: f64 = 1.0;
+
+/// What a person sees, as a snapshot: the final screen, then the facts that
+/// the final screen cannot show. A frame count off the pace is written out,
+/// so the snapshot fails with the number in it.
+fn report(run: &Run) -> String {
+    let frames = match run.frames() {
+        0 => "none".to_string(),
+        n if spun_at_pace(n, SECONDS) => "about one every 100 ms".to_string(),
+        n => format!("{n}, expected about {}", expected_frames(SECONDS)),
+    };
+    format!(
+        "{}\n---\nframes drawn: {frames}\n{}",
+        run.screen(),
+        ending(run)
+    )
+}
+
+/// After Ctrl-C the number of frames depends on when the key was typed.
+fn interrupted_report(run: &Run) -> String {
+    format!("{}\n---\n{}", run.screen(), ending(run))
+}
+
+fn ending(run: &Run) -> String {
+    format!("cursor: {}\nexit status: {}\n", run.cursor(), run.exit_code)
+}
+
+/// async-std runs the task on another thread at once, so the state flags in
+/// its `Debug` output depend on that very instant: they are redacted. (smol's
+/// executor here runs on the main thread alone, so its flags never vary.)
+fn snapshot(name: &str, report: &str) {
+    let filters = if name.contains("async-std") {
+        vec![(r"Header \{ [^}]* \}", "Header { [state at that instant] }")]
+    } else {
+        vec![]
+    };
+    insta::with_settings!({ filters => filters, prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(name, report);
+    });
+}
+
+macro_rules! terminal_tests {
+    ($($test:ident => $bin:literal,)*) => {$(
+        #[test]
+        fn $test() {
+            let seconds = SECONDS.to_string();
+            let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--seconds", &seconds], false);
+            snapshot(concat!("terminal-", $bin), &report(&run));
+        }
+    )*};
+}
+
+terminal_tests! {
+    thread => "spinner-thread",
+    tokio => "spinner-tokio",
+    async_std => "spinner-async-std",
+    smol => "spinner-smol",
+    tokio_blocking => "spinner-tokio-blocking",
+    tokio_current_thread_blocking => "spinner-tokio-current-thread-blocking",
+    async_std_blocking => "spinner-async-std-blocking",
+    smol_blocking => "spinner-smol-blocking",
+}
+
+macro_rules! ctrl_c_tests {
+    ($($test:ident => $bin:literal,)*) => {$(
+        /// Ctrl-C mid-spin: the line is blanked, the cursor is back, status 130.
+        #[test]
+        fn $test() {
+            let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--seconds", "30"], true);
+            snapshot(concat!("ctrl-c-", $bin), &interrupted_report(&run));
+        }
+    )*};
+}
+
+ctrl_c_tests! {
+    ctrl_c_thread => "spinner-thread",
+    ctrl_c_tokio => "spinner-tokio",
+    ctrl_c_async_std => "spinner-async-std",
+    ctrl_c_smol => "spinner-smol",
+}
