@@ -54,7 +54,9 @@ impl StatusLine {
         StatusLine { is_terminal }
     }
 
-    /// Replaces the line with `text`.
+    /// Replaces the line with `text` and leaves the cursor at its start (like
+    /// Python's `print(text, end="\r")`), so that a line another thread prints
+    /// meanwhile overwrites the frame instead of being appended to it.
     pub fn draw(&self, text: &str) {
         if !self.is_terminal {
             return;
@@ -68,7 +70,8 @@ impl StatusLine {
             out,
             MoveToColumn(0),
             Clear(ClearType::CurrentLine),
-            Print(text)
+            Print(text),
+            MoveToColumn(0)
         )
         .and_then(|()| out.flush());
     }

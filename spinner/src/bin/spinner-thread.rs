@@ -16,8 +16,9 @@ fn spin(msg: &str, done: Receiver<()>) {
     let line = StatusLine::new(); // <1>
     for ch in "|/-\\".chars().cycle() {
         line.draw(&format!("{ch} {msg}"));
-        if let Err(RecvTimeoutError::Disconnected) = done.recv_timeout(Duration::from_millis(100)) {
-            break; // <2>
+        let waited = done.recv_timeout(Duration::from_millis(100)); // <2>
+        if waited == Err(RecvTimeoutError::Disconnected) {
+            break;
         }
     }
 }

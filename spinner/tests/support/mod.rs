@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const ROWS: NonZeroU16 = NonZeroU16::new(24).unwrap();
-const COLS: NonZeroU16 = NonZeroU16::new(120).unwrap();
+const COLS: NonZeroU16 = NonZeroU16::new(80).unwrap();
 /// Far longer than any run takes, so a hang fails the test instead of CI.
 const WATCHDOG: Duration = Duration::from_secs(60);
 
@@ -30,20 +30,17 @@ impl Run {
     }
 
     /// The final screen, as a terminal emulator draws the bytes: one line per
-    /// row, trailing blanks trimmed, trailing empty rows dropped.
+    /// line of text (a line too long for the screen is joined back, so the
+    /// width of the test terminal does not matter), trailing blanks trimmed.
     pub fn screen(&self) -> String {
         let mut parser = vt100::Parser::new(ROWS, COLS, 0);
         parser.process(&self.bytes);
-        let rows: Vec<String> = parser
-            .screen()
-            .rows(0, COLS.get())
-            .map(|row| row.trim_end().to_string())
-            .collect();
-        let last = rows
-            .iter()
-            .rposition(|row| !row.is_empty())
-            .map_or(0, |i| i + 1);
-        rows[..last].join("\n")
+        let contents = parser.screen().contents();
+        contents
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// How many spinner frames were drawn.
