@@ -1,0 +1,60 @@
+//! Lab 4, flags, async-std (LEGACY): download the flags of the 20 most
+//! populous countries concurrently, one async-std task per flag, with the
+//! hyper HTTP client (through smol-hyper's `FuturesIo` adapter).
+//!
+//!     cargo run --bin flags-async-std [-- --server http://localhost:8000/flags]
+//!
+//! async-std was discontinued in 2025 (RUSTSEC-2025-0052). It stays in the
+//! lab because much existing code and many books use it, and its std-like API
+//! is a second design of the same ideas. Its tasks run on a global executor
+//! with one thread per core. `diff flags/src/bin/flags-{tokio,async-std}.rs`
+//! shows only the runtime.
+
+use async_std::net::TcpStream;
+use flags::{Error, Site};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper::client::conn::http1;
+use hyper::{Request, StatusCode, header};
+use smol_hyper::rt::FuturesIo;
+
+async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
+    let stream = TcpStream::connect(site.host()).await?; // <1>
+    let (mut sender, connection) = http1::handshake(FuturesIo::new(stream)).await?; // <2>
+    async_std::task::spawn(connection); // <3>
+    let request = Request::get(site.flag_path(cc))
+        .header(header::HOST, site.host())
+        .body(Empty::<Bytes>::new())?;
+    let response = sender.send_request(request).await?; // <4>
+    if response.status() != StatusCode::OK {
+        return Err(Error::Status(response.status().as_u16()));
+    }
+    let image = response.into_body().collect().await?.to_bytes(); // <5>
+    Ok(image.to_vec())
+}
+
+async fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
+    let image = get_flag(site, cc).await?;
+    flags::show(cc); // <6>
+    flags::save_flag(&image, cc)?; // <7>
+    Ok(1)
+}
+
+fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
+    async_std::task::block_on(async {
+        // <8>
+        let tasks: Vec<_> = cc_list
+            .iter()
+            .map(|&cc| async_std::task::spawn(download_one(site, cc))) // <9>
+            .collect();
+        let mut count = 0;
+        for task in tasks {
+            count += task.await?; // <10>
+        }
+        Ok(count)
+    })
+}
+
+fn main() {
+    flags::main(download_many); // <11>
+}

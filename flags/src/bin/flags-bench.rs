@@ -1,0 +1,191 @@
+//! Lab 4 benchmark: runs every flags client as a participant does (the whole
+//! process, `--server URL`, in a fresh folder) against a flag server with a
+//! fixed delay D, several times, and prints each client's median wall time
+//! and its ratio to D. Every request of a concurrent client is made at once,
+//! so nothing can beat D; the sequential client needs about 20 x D. Then it
+//! opens 1000 connections at once to show the server answers them all in
+//! about D.
+//!
+//!     cargo build --release -p flags && target/release/flags-bench [--delay 0.5] [--runs 5]
+//!
+//! (`cargo run --release --bin flags-bench` builds only this program; the
+//! clients it runs must be built too, hence `cargo build -p flags` first.)
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use flags::{Config, Delay, FlagServer};
+use labs::cli::fail;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const CLIENTS: [&str; 5] = ["sequential", "thread", "tokio", "async-std", "smol"];
+
+/// Time every flags client against a server with a fixed delay.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+struct Args {
+    /// The server's delay per request, D, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "0.5", value_parser = labs::cli::seconds)]
+    delay: Duration,
+    /// Runs of each concurrent client.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Runs of the sequential client (each takes about 20 x D).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    sequential_runs: u32,
+    /// Simultaneous connections for the server check (0 skips it).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    connections: usize,
+}
+
+fn main() {
+    let args: Args = labs::parse_args();
+    let dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| fail(1, "cannot find where flags-bench is"));
+    let programs: Vec<PathBuf> = CLIENTS
+        .iter()
+        .map(|client| dir.join(format!("flags-{client}{}", std::env::consts::EXE_SUFFIX)))
+        .collect();
+    if let Some(missing) = programs.iter().find(|program| !program.exists()) {
+        fail(
+            1,
+            format!(
+                "{} is not built: run `cargo build --release -p flags` first",
+                missing.display()
+            ),
+        );
+    }
+    if cfg!(debug_assertions) {
+        println!("note: a debug build; for real figures use the release build");
+    }
+    let d = args.delay.as_secs_f64();
+    let server = start(args.delay);
+    println!(
+        "Every client, {} runs each (sequential: {}), against {} with a {d:.2}s delay:",
+        args.runs,
+        args.sequential_runs,
+        server.url()
+    );
+    println!(
+        "{:<12} {:>8} {:>8} {:>7}",
+        "client", "median", "x delay", "errors"
+    );
+    for (client, program) in CLIENTS.iter().zip(&programs) {
+        let runs = if *client == "sequential" {
+            args.sequential_runs
+        } else {
+            args.runs
+        };
+        if runs == 0 {
+            continue;
+        }
+        let mut times = Vec::new();
+        let mut errors = 0;
+        for run in 0..runs {
+            let (elapsed, ok) = run_client(program, &server.url(), client, run);
+            times.push(elapsed);
+            errors += usize::from(!ok);
+        }
+        let median = median(&mut times);
+        println!(
+            "{client:<12} {median:>7.2}s {:>7.2}x {errors:>7}",
+            median / d
+        );
+    }
+    drop(server);
+    if args.connections > 0 {
+        burst(args.connections, args.delay);
+    }
+}
+
+fn start(delay: Duration) -> FlagServer {
+    FlagServer::start(Config {
+        delay: Delay::fixed(delay),
+        ..Config::default()
+    })
+    .unwrap_or_else(|err| fail(1, format!("cannot start a flag server: {err}")))
+}
+
+/// Runs one client in a fresh folder: its wall time, and whether it got 20 flags.
+fn run_client(program: &Path, url: &str, client: &str, run: u32) -> (f64, bool) {
+    let dir =
+        std::env::temp_dir().join(format!("flags-bench-{}-{client}-{run}", std::process::id()));
+    if let Err(err) = std::fs::create_dir_all(&dir) {
+        fail(1, format!("cannot create {}: {err}", dir.display()));
+    }
+    let started = Instant::now();
+    let output = Command::new(program)
+        .args(["--server", url])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output();
+    let elapsed = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    let ok = output.is_ok_and(|output| {
+        output.status.success()
+            && String::from_utf8_lossy(&output.stdout).contains("\n20 flags downloaded in ")
+    });
+    (elapsed, ok)
+}
+
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    let mid = times.len() / 2;
+    if times.len() % 2 == 1 {
+        times[mid]
+    } else {
+        (times[mid - 1] + times[mid]) / 2.0
+    }
+}
+
+/// Opens `connections` connections at once, each asking for a flag, and
+/// reports how long it took until every one was answered.
+fn burst(connections: usize, delay: Duration) {
+    let server = start(delay);
+    let addr = server.addr();
+    let runtime = tokio::runtime::Runtime::new()
+        .unwrap_or_else(|err| fail(1, format!("cannot start tokio: {err}")));
+    let request: Arc<str> =
+        format!("GET /flags/cn/cn.gif HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+            .into();
+    let started = Instant::now();
+    let answered = runtime.block_on(async {
+        let tasks: Vec<_> = (0..connections)
+            .map(|_| {
+                let request = Arc::clone(&request);
+                tokio::spawn(async move {
+                    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+                    stream.write_all(request.as_bytes()).await?;
+                    let mut answer = Vec::new();
+                    stream.read_to_end(&mut answer).await?;
+                    Ok::<bool, std::io::Error>(answer.starts_with(b"HTTP/1.1 200"))
+                })
+            })
+            .collect();
+        let mut answered = 0;
+        let mut first_error = None;
+        for task in tasks {
+            match task.await {
+                Ok(Ok(true)) => answered += 1,
+                Ok(Ok(false)) => {}
+                Ok(Err(err)) => first_error = first_error.or(Some(err.to_string())),
+                Err(err) => first_error = first_error.or(Some(err.to_string())),
+            }
+        }
+        if let Some(err) = first_error {
+            println!("  first failure: {err} (too few file descriptors? try `ulimit -n 4096`)");
+        }
+        answered
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "{connections} connections at once: {answered} answered 200 in {elapsed:.2}s ({:.2}x delay); \
+         at most {} requests in flight on the server",
+        elapsed / delay.as_secs_f64().max(f64::EPSILON),
+        server.max_in_flight()
+    );
+}

@@ -1,0 +1,79 @@
+//! The flag server of lab 4: serves the 194 flags and their metadata over
+//! HTTP, with an optional delay and error rate, for the flags clients.
+//!
+//!     cargo run --release --bin flags-server -- [--delay 0.5] [--error-rate 0.1] [-v]
+//!     cargo run --release --bin flags-server -- --bind 0.0.0.0   # serve the room
+//!
+//! The server itself is `flags::FlagServer` (flags/src/server.rs); clients
+//! start one in process when given no `--server`.
+
+use std::io::ErrorKind;
+use std::net::IpAddr;
+
+use flags::{Config, Delay, FlagServer, country_codes};
+
+/// Serve the flags of 194 countries over HTTP.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+struct Args {
+    /// Port to listen on.
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Address to listen on: 0.0.0.0 serves every network the machine is on.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Wait this long before each answer: SECS, or MIN..MAX for a uniform random delay.
+    #[arg(long, value_name = "SECS|MIN..MAX", default_value = "0")]
+    delay: Delay,
+    /// Probability of answering 418 I'm a teapot instead, from 0 to 1.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = flags::probability)]
+    error_rate: f64,
+    /// Seed for the random delays and errors: the same seed gives the same outcomes.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print one line per request.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn main() {
+    let args: Args = labs::parse_args();
+    let config = Config {
+        bind: args.bind,
+        port: args.port,
+        delay: args.delay,
+        error_rate: args.error_rate,
+        seed: args.seed,
+        verbose: args.verbose,
+    };
+    let server = FlagServer::start(config).unwrap_or_else(|err| match err.kind() {
+        ErrorKind::AddrInUse => labs::cli::fail(
+            1,
+            format!(
+                "port {} is already in use (another flags-server? try --port)",
+                args.port
+            ),
+        ),
+        _ => labs::cli::fail(
+            1,
+            format!("cannot listen on {}:{}: {err}", args.bind, args.port),
+        ),
+    });
+    let seed = args
+        .seed
+        .map_or("random".to_string(), |seed| seed.to_string());
+    println!(
+        "Serving {} flags at {} (delay {}, error rate {}, seed {seed}). Ctrl-C to stop.",
+        country_codes().len(),
+        server.url(),
+        args.delay,
+        args.error_rate,
+    );
+    if args.bind.is_unspecified() {
+        println!(
+            "Listening on every network: others use http://<this machine's address>:{}/flags",
+            server.addr().port()
+        );
+    }
+    server.wait();
+}

@@ -1,0 +1,60 @@
+//! Lab 4, flags, thread pool: download the flags of the 20 most populous
+//! countries with a pool of up to 20 OS threads, each running the blocking
+//! client (ureq) of `flags-sequential`.
+//!
+//!     cargo run --bin flags-thread [-- --server http://localhost:8000/flags]
+//!
+//! The pool has exactly `min(20, number of flags)` threads (as Python's
+//! `ThreadPoolExecutor(max_workers=...)`); each takes the next code from a
+//! shared queue until none is left. Try `MAX_WORKERS = 4`: five rounds of
+//! 0.5 s. Compare: `diff flags/src/bin/flags-{sequential,thread}.rs`.
+
+use std::slice::Iter;
+use std::sync::{Mutex, PoisonError};
+use std::thread;
+
+use flags::{Error, Site};
+
+const MAX_WORKERS: usize = 20;
+
+fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
+    let mut response = ureq::get(site.flag_url(cc)).call()?; // <1> <4>
+    Ok(response.body_mut().read_to_vec()?) // <5>
+}
+
+fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
+    let image = get_flag(site, cc)?;
+    flags::show(cc); // <6>
+    flags::save_flag(&image, cc)?; // <7>
+    Ok(1)
+}
+
+fn worker(site: &Site, jobs: &Mutex<Iter<&'static str>>) -> Result<usize, Error> {
+    let mut count = 0;
+    loop {
+        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <12>
+        let Some(cc) = next else { return Ok(count) };
+        count += download_one(site, cc)?;
+    }
+}
+
+fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
+    let jobs = Mutex::new(cc_list.iter());
+    thread::scope(|scope| {
+        // <8>
+        let pool: Vec<_> = (0..cc_list.len().min(MAX_WORKERS))
+            .map(|_| scope.spawn(|| worker(site, &jobs))) // <9>
+            .collect();
+        pool.into_iter()
+            .map(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum() // <10>
+    })
+}
+
+fn main() {
+    flags::main(download_many); // <11>
+}

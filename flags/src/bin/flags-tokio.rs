@@ -1,0 +1,61 @@
+//! Lab 4, flags, tokio: download the flags of the 20 most populous countries
+//! concurrently, one tokio task per flag, with the hyper HTTP client.
+//!
+//!     cargo run --bin flags-tokio [-- --server http://localhost:8000/flags]
+//!
+//! The runtime is tokio's current-thread flavour, on purpose: ONE thread runs
+//! all 20 downloads, and they still take about as long as one. The codes
+//! arrive in a different order every run. The same lesson on other runtimes:
+//! `diff flags/src/bin/flags-{tokio,smol}.rs` shows only the runtime.
+
+use flags::{Error, Site};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper::client::conn::http1;
+use hyper::{Request, StatusCode, header};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
+    let stream = TcpStream::connect(site.host()).await?; // <1>
+    let (mut sender, connection) = http1::handshake(TokioIo::new(stream)).await?; // <2>
+    tokio::spawn(connection); // <3>
+    let request = Request::get(site.flag_path(cc))
+        .header(header::HOST, site.host())
+        .body(Empty::<Bytes>::new())?;
+    let response = sender.send_request(request).await?; // <4>
+    if response.status() != StatusCode::OK {
+        return Err(Error::Status(response.status().as_u16()));
+    }
+    let image = response.into_body().collect().await?.to_bytes(); // <5>
+    Ok(image.to_vec())
+}
+
+async fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
+    let image = get_flag(site, cc).await?;
+    flags::show(cc); // <6>
+    flags::save_flag(&image, cc)?; // <7>
+    Ok(1)
+}
+
+fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        // <8>
+        let tasks: Vec<_> = cc_list
+            .iter()
+            .map(|&cc| tokio::spawn(download_one(site, cc))) // <9>
+            .collect();
+        let mut count = 0;
+        for task in tasks {
+            count += task.await??; // <10>
+        }
+        Ok(count)
+    })
+}
+
+fn main() {
+    flags::main(download_many); // <11>
+}
