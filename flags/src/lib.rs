@@ -122,6 +122,8 @@ pub enum Error {
     Network(String),
     /// The server answered with an error status.
     Status(u16),
+    /// Could not create the folder for the files.
+    Folder { path: PathBuf, source: io::Error },
     /// Could not save a file.
     Save { path: PathBuf, source: io::Error },
 }
@@ -177,6 +179,9 @@ impl Error {
                     .trim_end()
                     .to_string()
             }
+            Error::Folder { path, source } => {
+                format!("cannot create the folder {}: {source}", path.display())
+            }
             Error::Save { path, source } => {
                 format!("cannot save {}: {source}", path.display())
             }
@@ -205,7 +210,7 @@ pub fn save_flag(image: &[u8], cc: &str) -> Result<(), Error> {
         path: path.clone(),
         source,
     };
-    fs::create_dir_all(dir).map_err(|source| Error::Save {
+    fs::create_dir_all(dir).map_err(|source| Error::Folder {
         path: dir.into(),
         source,
     })?;

@@ -2,9 +2,11 @@
 //! thread with its own tokio runtime, so it runs beside a client on any
 //! runtime (or none). `flags-server` is a thin binary over [`FlagServer`].
 //!
-//!     GET /flags/{cc}/{cc}.gif        the flag (cc lower case)
-//!     GET /flags/{cc}/metadata.json   {"country": "<name>", "cc": "<CC>"}
-//!     anything else                   404 Not Found
+//! ```text
+//! GET /flags/{cc}/{cc}.gif        the flag (cc lower case)
+//! GET /flags/{cc}/metadata.json   {"country": "<name>", "cc": "<CC>"}
+//! anything else                   404 Not Found
+//! ```
 //!
 //! Every request first waits for the configured delay, then (with the
 //! configured probability) answers 418 I'm a teapot instead.

@@ -3,8 +3,8 @@
 //!
 //!     cargo run --bin flags-sequential [-- --server http://localhost:8000/flags]
 //!
-//! Without `--server`, a flag server starts in this process with a 0.5 s
-//! delay per request: 20 requests, one at a time, take about 10 s. Then run
+//! Without `--server`, a flag server starts in this process with a delay of
+//! about 0.5 s per request: 20 requests, one at a time, take about 10 s. Then run
 //! `flags-thread` and compare: `diff flags/src/bin/flags-{sequential,thread}.rs`.
 
 use flags::{Error, Site};

@@ -20,10 +20,15 @@ struct Args {
     #[arg(long, default_value_t = 8000)]
     port: u16,
     /// Address to listen on: 0.0.0.0 serves every network the machine is on.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     bind: IpAddr,
     /// Wait this long before each answer: SECS, or MIN..MAX for a uniform random delay.
-    #[arg(long, value_name = "SECS|MIN..MAX", default_value = "0")]
+    #[arg(
+        long,
+        value_name = "SECS|MIN..MAX",
+        default_value = "0",
+        allow_negative_numbers = true
+    )]
     delay: Delay,
     /// Probability of answering 418 I'm a teapot instead, from 0 to 1.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = flags::probability)]

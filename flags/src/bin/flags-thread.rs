@@ -40,19 +40,17 @@ fn worker(site: &Site, jobs: &Mutex<Iter<&'static str>>) -> Result<usize, Error>
 
 fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
     let jobs = Mutex::new(cc_list.iter());
+    let workers = cc_list.len().min(MAX_WORKERS);
     thread::scope(|scope| {
-        // <8>
-        let pool: Vec<_> = (0..cc_list.len().min(MAX_WORKERS))
+        let pool: Vec<_> = (0..workers)
             .map(|_| scope.spawn(|| worker(site, &jobs))) // <9>
             .collect();
-        pool.into_iter()
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .sum() // <10>
-    })
+        let mut results = Vec::new();
+        for thread in pool {
+            results.push(thread.join().expect("a download thread panicked")); // <10>
+        }
+        results.into_iter().sum()
+    }) // <8>
 }
 
 fn main() {

@@ -39,21 +39,21 @@ async fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
 }
 
 fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        // <8>
+    let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
             .map(|&cc| tokio::spawn(download_one(site, cc))) // <9>
             .collect();
-        let mut count = 0;
+        let mut results = Vec::new();
         for task in tasks {
-            count += task.await??; // <10>
+            results.push(task.await?); // <10>
         }
-        Ok(count)
-    })
+        results.into_iter().sum()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread() // <8>
+        .enable_all()
+        .build()?;
+    runtime.block_on(downloads)
 }
 
 fn main() {
