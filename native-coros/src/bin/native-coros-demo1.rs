@@ -29,12 +29,12 @@ impl Future for Leaf {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        if self.suspended {
-            return Poll::Ready(()); // <3>
+        if !self.suspended {
+            self.suspended = true;
+            hand_out(42); // <1>
+            return Poll::Pending; // <2>
         }
-        self.suspended = true;
-        hand_out(42); // <2>
-        Poll::Pending // <1>
+        Poll::Ready(()) // <3>
     }
 }
 

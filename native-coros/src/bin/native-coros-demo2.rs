@@ -29,12 +29,12 @@ impl Future for Leaf {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
-        if self.next > 3 {
-            return Poll::Ready(()); // <3>
+        if self.next <= 3 {
+            hand_out(self.next); // <1>
+            self.next += 1;
+            return Poll::Pending; // <2>
         }
-        hand_out(self.next); // <2>
-        self.next += 1;
-        Poll::Pending // <1>
+        Poll::Ready(()) // <3>
     }
 }
 

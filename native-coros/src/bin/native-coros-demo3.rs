@@ -34,18 +34,18 @@ impl Future for Leaf {
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<u32> {
         if !self.primed {
             self.primed = true;
-            hand_out("Primed!"); // <2>
-            return Poll::Pending; // <1>
+            hand_out("Primed!"); // <1>
+            return Poll::Pending; // <2>
         }
         let Some(n) = take_sent_in() else {
-            return Poll::Pending; // <14>
+            return Poll::Pending; // <13>
         };
-        if self.terms == 0 {
-            return Poll::Ready(n * 10); // <3>
+        if self.terms > 0 {
+            self.terms -= 1;
+            hand_out(n * 10); // <1>
+            return Poll::Pending; // <2>
         }
-        self.terms -= 1;
-        hand_out(n * 10); // <2>
-        Poll::Pending // <1>
+        Poll::Ready(n * 10) // <3>
     }
 }
 
@@ -71,7 +71,7 @@ fn main() {
         take_handed_out()
     );
     for value in [5, 6, 7, 8] {
-        send_in(value); // <13>
+        send_in(value); // <14>
         let poll = coro.as_mut().poll(&mut cx); // <8>
         println!(
             "main: sent {value}; the poll returned {poll:?}, the leaf handed out {:?}",

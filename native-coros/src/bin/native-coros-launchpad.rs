@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 use native_coros::LaunchpadArgs;
 
 thread_local! {
-    /// The loop's clock, read by `sleep`: time since the loop started.
+    /// The loop's clock as it read it before polling a task (time since the
+    /// loop started): what `sleep` reads.
     static NOW: Cell<Duration> = const { Cell::new(Duration::ZERO) };
     /// Where a suspending `sleep` leaves its wake-up time for the loop.
     static WAKE_AT: Cell<Option<Duration>> = const { Cell::new(None) };
@@ -53,12 +54,12 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Duration> {
         let now = NOW.get();
-        if self.suspended && now >= self.wake_at {
-            return Poll::Ready(now - self.started); // <3>
+        if !self.suspended || now < self.wake_at {
+            self.suspended = true; // even `sleep(0)` suspends once, as Python's `yield` does
+            WAKE_AT.set(Some(self.wake_at)); // <1>
+            return Poll::Pending; // <2>
         }
-        self.suspended = true; // even `sleep(0)` suspends once, as Python's `yield` does
-        WAKE_AT.set(Some(self.wake_at)); // <2>
-        Poll::Pending // <1>
+        Poll::Ready(now - self.started) // <3>
     }
 }
 
@@ -90,7 +91,7 @@ impl SleepingLoop {
     }
 
     fn spawn(&mut self, countdown: impl Future<Output = ()> + 'static) {
-        self.tasks.push(Box::pin(countdown)); // <5>
+        self.tasks.push(Box::pin(countdown)); // <6>
         self.schedule(NOW.get(), self.tasks.len() - 1);
     }
 
@@ -99,13 +100,21 @@ impl SleepingLoop {
         self.waiting.push(Reverse((wake_at, self.scheduled, task)));
     }
 
-    /// Advances the clock to `wake_at`: by sleeping, or in virtual time by jumping.
+    /// The loop's clock: time since it started, real or virtual.
+    fn now(&self) -> Duration {
+        if self.virtual_time {
+            NOW.get()
+        } else {
+            self.start.elapsed()
+        }
+    }
+
+    /// Waits until `wake_at`: sleeps, or in virtual time jumps the clock there.
     fn sleep_until(&self, wake_at: Duration) {
         if self.virtual_time {
             NOW.set(NOW.get().max(wake_at)); // <16>
         } else {
-            thread::sleep(wake_at.saturating_sub(self.start.elapsed())); // <17>
-            NOW.set(self.start.elapsed());
+            thread::sleep(wake_at.saturating_sub(self.now())); // <17>
         }
     }
 
@@ -113,6 +122,7 @@ impl SleepingLoop {
         let mut cx = Context::from_waker(Waker::noop()); // <7>
         while let Some(Reverse((wake_at, _, task))) = self.waiting.pop() {
             self.sleep_until(wake_at);
+            NOW.set(self.now()); // what `sleep` reads
             let poll = self.tasks[task].as_mut().poll(&mut cx); // <8>
             if poll.is_pending() {
                 let wake_at = WAKE_AT.take().expect("a countdown may only await sleep()"); // <18>
@@ -136,17 +146,11 @@ async fn countdown(label: &str, length: u32, delay: u64) {
 fn main() {
     let args: LaunchpadArgs = labs::parse_args();
     let mut event_loop = SleepingLoop::new(args.virtual_time);
-    event_loop.spawn(countdown("A", 5, 0));
+    event_loop.spawn(countdown("A", 5, 0)); // <5>
     event_loop.spawn(countdown("B", 3, 2));
     event_loop.spawn(countdown("C", 4, 1));
     event_loop.run_until_complete();
-    let clock = if args.virtual_time {
-        " (virtual clock)"
-    } else {
-        ""
-    };
-    println!(
-        "Total elapsed time is {:.3}s{clock}",
-        NOW.get().as_secs_f64()
-    );
+    let clock = if args.virtual_time { "virtual" } else { "real" };
+    let elapsed = event_loop.now().as_secs_f64();
+    println!("Total elapsed time is {elapsed:.3}s ({clock} clock)");
 }

@@ -1,0 +1,31 @@
+//! The three demos, run as built, their whole output pinned.
+
+use std::process::Command;
+
+use insta_cmd::assert_cmd_snapshot;
+
+#[test]
+fn demo1() {
+    // Future sizes are the compiler's choice and may change between
+    // versions; the snapshot pins every line but the numbers, and the
+    // program's own last line pins what matters: the buffer held across
+    // `.await` is inside that future, and only that one.
+    insta::with_settings!({filters => vec![(r"(size_of_val\(.*\)) = \d+", "$1 = [bytes]")]}, {
+        assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo1")));
+    });
+}
+
+#[test]
+fn demo2() {
+    assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo2")));
+}
+
+#[test]
+fn demo3() {
+    assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo3")));
+}
+
+#[test]
+fn a_demo_given_an_argument_says_so_in_one_line_and_exits_2() {
+    assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo1")).arg("42"));
+}

@@ -1,0 +1,32 @@
+//! The launchpad, run as built: in virtual time (exact), and once in real
+//! time (checked to the second).
+
+use std::process::Command;
+
+use insta_cmd::assert_cmd_snapshot;
+
+const LAUNCHPAD: &str = env!("CARGO_BIN_EXE_native-coros-launchpad");
+
+#[test]
+fn virtual_time() {
+    assert_cmd_snapshot!(Command::new(LAUNCHPAD).arg("--virtual-time"));
+}
+
+/// About 5 s of real time. The program prints times to the millisecond;
+/// this snapshot keeps whole seconds only (`2.003s` becomes `2.[ms]s`).
+/// `sleep` never wakes early, so a waited time is its nominal value plus
+/// some lateness, and a busy machine would have to make one wake-up late
+/// by a whole second to change a line. The order of the lines is the same
+/// as in virtual time: tasks due together run in the order they were
+/// scheduled, and real wake-up times keep that order.
+#[test]
+fn real_time_to_the_second() {
+    insta::with_settings!({filters => vec![(r"\b(\d+)\.\d{3}s\b", "$1.[ms]s")]}, {
+        assert_cmd_snapshot!(Command::new(LAUNCHPAD));
+    });
+}
+
+#[test]
+fn an_unknown_option_is_one_line_and_exit_2() {
+    assert_cmd_snapshot!(Command::new(LAUNCHPAD).arg("--virtual"));
+}
