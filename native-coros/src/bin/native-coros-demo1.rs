@@ -17,6 +17,7 @@ use std::task::{Context, Poll, Waker};
 use native_coros::{DemoArgs, hand_out, take_handed_out};
 
 /// The leaf future (Python: `@types.coroutine def gen(): yield 42`).
+#[must_use = "futures do nothing unless you `.await` or poll them"]
 struct Leaf {
     suspended: bool,
 }

@@ -17,6 +17,7 @@ use std::task::{Context, Poll, Waker};
 use native_coros::{DemoArgs, hand_out, panic_message, take_handed_out};
 
 /// The leaf future (Python: `@types.coroutine def gen123(): yield 1; yield 2; yield 3`).
+#[must_use = "futures do nothing unless you `.await` or poll them"]
 struct Leaf {
     next: u32,
 }

@@ -16,6 +16,7 @@ use std::task::{Context, Poll, Waker};
 use native_coros::{DemoArgs, hand_out, send_in, take_handed_out, take_sent_in};
 
 /// The leaf future (Python: `@types.coroutine def times10(terms)`).
+#[must_use = "futures do nothing unless you `.await` or poll them"]
 struct Leaf {
     terms: u32,
     primed: bool,

@@ -34,6 +34,7 @@ thread_local! {
 }
 
 /// The leaf future (Python: `@types.coroutine def sleep(seconds)`).
+#[must_use = "futures do nothing unless you `.await` or poll them"]
 struct Sleep {
     started: Duration,
     wake_at: Duration,
