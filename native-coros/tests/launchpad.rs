@@ -15,8 +15,8 @@ fn virtual_time() {
 /// About 5 s of real time. The program prints times to the millisecond;
 /// this snapshot keeps whole seconds only (`2.003s` becomes `2.[ms]s`).
 /// `sleep` never wakes early, so a waited time is its nominal value plus
-/// some lateness, and a busy machine would have to make one wake-up late
-/// by a whole second to change a line. The order of the lines is the same
+/// some lateness (milliseconds), and a busy machine would have to make the
+/// wake-ups of one countdown late by a whole second in all to change a line. The order of the lines is the same
 /// as in virtual time: tasks due together run in the order they were
 /// scheduled, and real wake-up times keep that order.
 #[test]
