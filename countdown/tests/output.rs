@@ -1,0 +1,198 @@
+//! The countdown variants, run for real, as a participant runs them: the
+//! order of the 12 ticks and their times, at a resolution of 0.1 s.
+//!
+//! How the snapshots stay the same from run to run (the lab sheet explains it
+//! to participants too):
+//!
+//! - Every tick is due at a multiple of 0.1 s, and a sleep never ends early:
+//!   a tick can only be late. The test truncates each time to 0.1 s, so a
+//!   tick keeps its time as long as it is less than 100 ms late. The worst
+//!   lateness measured here with both cores busy was 45 ms (a blocked run,
+//!   12 sleeps in a row), so the runs use the lab's real delays
+//!   (`--scale 1`): at `--scale 0.5` that margin would be 50 ms, too thin.
+//! - Ticks that fall in the same 0.1 s are shown in the order of their
+//!   labels. Only one pair needs it: B's first tick and D's second are both
+//!   due at 2.0 s, and which one prints first varies (a question in the sheet).
+//! - The multi-threaded runtimes have one worker thread per countdown, so a
+//!   blocked countdown never waits for a worker: with fewer workers, which
+//!   countdowns share a thread changes from run to run.
+
+use std::process::{Command, Output, Stdio};
+
+const RULE: &str = "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━";
+
+const VARIANTS: [(&str, &str); 8] = [
+    ("thread", env!("CARGO_BIN_EXE_countdown-thread")),
+    ("tokio", env!("CARGO_BIN_EXE_countdown-tokio")),
+    ("async-std", env!("CARGO_BIN_EXE_countdown-async-std")),
+    ("smol", env!("CARGO_BIN_EXE_countdown-smol")),
+    (
+        "tokio-blocking",
+        env!("CARGO_BIN_EXE_countdown-tokio-blocking"),
+    ),
+    (
+        "tokio-current-thread-blocking",
+        env!("CARGO_BIN_EXE_countdown-tokio-current-thread-blocking"),
+    ),
+    (
+        "async-std-blocking",
+        env!("CARGO_BIN_EXE_countdown-async-std-blocking"),
+    ),
+    (
+        "smol-blocking",
+        env!("CARGO_BIN_EXE_countdown-smol-blocking"),
+    ),
+];
+
+/// Runs every variant at once (the suite takes as long as the slowest) and
+/// returns their outputs in the order of `VARIANTS`.
+fn run_all(args: &[&str]) -> Vec<Output> {
+    let children: Vec<_> = VARIANTS
+        .iter()
+        .map(|(name, program)| {
+            Command::new(program)
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|err| panic!("countdown-{name}: {err}"))
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect()
+}
+
+/// A tick line, `elapsed` in whole milliseconds.
+struct Tick<'a> {
+    elapsed_ms: u64,
+    /// The tabs and `LABEL = N`, as printed.
+    rest: &'a str,
+}
+
+fn parse_tick(line: &str) -> Option<Tick<'_>> {
+    let (time, rest) = line.split_once("s\t")?;
+    let (secs, millis) = time.trim_start().split_once('.')?;
+    let elapsed_ms = secs.parse::<u64>().ok()? * 1000 + millis.parse::<u64>().ok()?;
+    (millis.len() == 3).then_some(Tick { elapsed_ms, rest })
+}
+
+/// The output at 0.1 s: each time truncated to 0.1 s, ticks in the same
+/// 0.1 s sorted by label. Any line that is not a rule or a tick stays, after
+/// the ticks, for the snapshot to show.
+fn at_tenths(stdout: &str) -> String {
+    let mut ticks = Vec::new();
+    let mut others = Vec::new();
+    for line in stdout.lines().filter(|line| *line != RULE) {
+        match parse_tick(line) {
+            Some(tick) => ticks.push(tick),
+            None => others.push(line),
+        }
+    }
+    // Only ticks within the same 0.1 s change places: the times are in order.
+    let label = |tick: &Tick| tick.rest.trim_start_matches('\t').to_string();
+    ticks.sort_by_key(|tick| (tick.elapsed_ms / 100, label(tick)));
+    let mut out = String::new();
+    for tick in &ticks {
+        let tenths = tick.elapsed_ms / 100;
+        out += &format!(
+            "{RULE}\n{:>2}.{}s\t{}\n",
+            tenths / 10,
+            tenths % 10,
+            tick.rest
+        );
+    }
+    out += RULE;
+    for line in others {
+        out += &format!("\n{line}");
+    }
+    out
+}
+
+#[test]
+fn every_variant_at_a_tenth_of_a_second() {
+    let outputs = run_all(&[]);
+    let mut shown = Vec::new();
+    for ((name, _), output) in VARIANTS.iter().zip(&outputs) {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "countdown-{name}: {output:?}");
+        assert!(output.stderr.is_empty(), "countdown-{name}: {output:?}");
+        // 12 ticks, each after a rule line, then the closing rule line.
+        assert_eq!(stdout.lines().filter(|line| *line == RULE).count(), 13);
+        assert!(stdout.ends_with(&format!("{RULE}\n")), "countdown-{name}");
+        let text = at_tenths(&stdout);
+        insta::assert_snapshot!(format!("countdown-{name}"), text);
+        shown.push(text);
+    }
+    // Threads and the three runtimes interleave the countdowns the same way.
+    for (i, name) in ["tokio", "async-std", "smol"].iter().enumerate() {
+        assert_eq!(
+            shown[i + 1],
+            shown[0],
+            "countdown-{name} vs countdown-thread"
+        );
+    }
+    // With a worker thread per countdown, the bug does not show at all.
+    assert_eq!(
+        shown[4], shown[1],
+        "countdown-tokio-blocking vs countdown-tokio"
+    );
+    assert_eq!(
+        shown[6], shown[2],
+        "countdown-async-std-blocking vs countdown-async-std"
+    );
+    // On one thread, the blocked countdowns run one after another.
+    assert_eq!(
+        shown[7], shown[5],
+        "countdown-smol-blocking vs tokio current-thread"
+    );
+}
+
+#[test]
+fn scale_shortens_every_delay_but_keeps_the_ticks() {
+    for ((name, _), output) in VARIANTS.iter().zip(run_all(&["--scale", "0.05"])) {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "countdown-{name}: {output:?}");
+        let mut ticks: Vec<_> = stdout
+            .lines()
+            .filter_map(parse_tick)
+            .map(|tick| tick.rest.trim_start_matches('\t').to_string())
+            .collect();
+        ticks.sort();
+        let expected: Vec<_> = ["A", "B", "C", "D"]
+            .iter()
+            .flat_map(|label| (1..=3).map(move |n| format!("{label} = {n}")))
+            .collect();
+        assert_eq!(ticks, expected, "countdown-{name}");
+    }
+}
+
+#[test]
+fn bad_scales_are_one_line_and_exit_2() {
+    for bad in ["0", "-1", "abc", "", "1e9", "NaN"] {
+        let outputs = run_all(&["--scale", bad]);
+        for ((name, _), output) in VARIANTS.iter().zip(&outputs) {
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "countdown-{name} --scale {bad:?}"
+            );
+            assert!(output.stdout.is_empty(), "countdown-{name}");
+            assert_eq!(
+                output.stderr, outputs[0].stderr,
+                "countdown-{name} --scale {bad:?}"
+            );
+            assert_eq!(output.stderr.iter().filter(|&&b| b == b'\n').count(), 1);
+        }
+    }
+    let stderr = |bad| {
+        let output = Command::new(VARIANTS[0].1)
+            .args(["--scale", bad])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stderr).unwrap()
+    };
+    insta::assert_snapshot!("bad-scale-zero", stderr("0"));
+    insta::assert_snapshot!("bad-scale-word", stderr("abc"));
+}
