@@ -6,10 +6,10 @@
 //! opens 1000 connections at once to show the server answers them all in
 //! about D.
 //!
-//!     cargo build --release -p flags && target/release/flags-bench [--delay 0.5] [--runs 5]
+//!     cargo run --release --bin flags-bench [-- --delay 0.5 --runs 5]
 //!
-//! (`cargo run --release --bin flags-bench` builds only this program; the
-//! clients it runs must be built too, hence `cargo build -p flags` first.)
+//! `cargo run` builds only this program, so under `cargo run` it first builds
+//! the clients it runs (`cargo build -p flags --bins`, same profile).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,6 +42,7 @@ struct Args {
 
 fn main() {
     let args: Args = labs::parse_args();
+    build_clients();
     let dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
@@ -54,8 +55,13 @@ fn main() {
         fail(
             1,
             format!(
-                "{} is not built: run `cargo build --release -p flags` first",
-                missing.display()
+                "{} is not built: run `cargo build {}-p flags` first",
+                missing.display(),
+                if cfg!(debug_assertions) {
+                    ""
+                } else {
+                    "--release "
+                }
             ),
         );
     }
@@ -99,6 +105,33 @@ fn main() {
     drop(server);
     if args.connections > 0 {
         burst(args.connections, args.delay);
+    }
+}
+
+/// Under `cargo run` (which sets `CARGO`), builds the clients with the same
+/// profile as this program: `cargo run` built only the bench. Cargo stays
+/// quiet unless the build fails.
+fn build_clients() {
+    let Some(cargo) = std::env::var_os("CARGO") else {
+        return;
+    };
+    let mut build = Command::new(cargo);
+    build.args([
+        "build",
+        "--quiet",
+        "--bins",
+        "-p",
+        "flags",
+        "--manifest-path",
+    ]);
+    build.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
+    if !cfg!(debug_assertions) {
+        build.arg("--release");
+    }
+    match build.stdin(Stdio::null()).status() {
+        Ok(status) if status.success() => {}
+        Ok(_) => fail(1, "cannot build the flags clients (cargo's errors above)"),
+        Err(err) => fail(1, format!("cannot run cargo to build the clients: {err}")),
     }
 }
 
