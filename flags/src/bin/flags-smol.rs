@@ -43,15 +43,15 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| smol::spawn(download_one(site, cc))) // <9>
+            .map(|&cc| smol::spawn(download_one(site, cc))) // <8>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await); // <10>
+            results.push(task.await); // <9>
         }
         results.into_iter().sum()
     };
-    smol::block_on(downloads) // <8>
+    smol::block_on(downloads) // <10>
 }
 
 fn main() {

@@ -43,14 +43,14 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let workers = cc_list.len().min(MAX_WORKERS);
     thread::scope(|scope| {
         let pool: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| worker(site, &jobs))) // <9>
+            .map(|_| scope.spawn(|| worker(site, &jobs))) // <8>
             .collect();
         let mut results = Vec::new();
         for thread in pool {
-            results.push(thread.join().expect("a download thread panicked")); // <10>
+            results.push(thread.join().expect("a download thread panicked")); // <9>
         }
         results.into_iter().sum()
-    }) // <8>
+    }) // <10>
 }
 
 fn main() {

@@ -42,15 +42,15 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| tokio::spawn(download_one(site, cc))) // <9>
+            .map(|&cc| tokio::spawn(download_one(site, cc))) // <8>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await?); // <10>
+            results.push(task.await?); // <9>
         }
         results.into_iter().sum()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread() // <8>
+    let runtime = tokio::runtime::Builder::new_current_thread() // <10>
         .enable_all()
         .build()?;
     runtime.block_on(downloads)
