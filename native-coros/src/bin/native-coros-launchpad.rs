@@ -81,12 +81,11 @@ struct SleepingLoop {
 impl SleepingLoop {
     fn new(virtual_time: bool) -> Self {
         NOW.set(Duration::ZERO);
-        let (tasks, waiting, start) = (Vec::new(), BinaryHeap::new(), Instant::now());
         SleepingLoop {
-            tasks,
-            waiting,
+            tasks: Vec::new(),
+            waiting: BinaryHeap::new(),
             scheduled: 0,
-            start,
+            start: Instant::now(),
             virtual_time,
         }
     }
