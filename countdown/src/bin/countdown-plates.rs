@@ -2,7 +2,7 @@
 //!
 //!     cargo run --release --bin countdown-plates [-- --tasks 100000 --repeat 1]
 //!
-//! The default run (a million tasks, medians of 3 runs) takes about 45 s.
+//! The default run (a million tasks, medians of 3 runs) takes about 40 s.
 //!
 //! Starts N countdowns that each count down once, sleeping 1 s, on each async
 //! runtime, and on OS threads (at most 10 000 of them), then prints for each:
