@@ -3,6 +3,8 @@
 
 pub mod catalog;
 pub mod cli;
+#[cfg(feature = "slides")]
+pub mod slides;
 pub mod term;
 
 pub use cli::parse_args;

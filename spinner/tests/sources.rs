@@ -1,26 +1,12 @@
 //! The variant files are slides: these tests keep them comparable.
 
-use std::fs;
-use std::path::Path;
-
-use similar::{ChangeTag, TextDiff};
+use labs::slides::{callouts, edit, explained_callouts, functions, read};
 
 fn source(variant: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/bin/spinner-{variant}.rs"));
-    fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
-}
-
-/// The lines `edited` removes from and adds to `base`.
-fn edit(base: &str, edited: &str) -> (Vec<String>, Vec<String>) {
-    let (base, edited) = (source(base), source(edited));
-    let diff = TextDiff::from_lines(&base, &edited);
-    let lines = |tag| -> Vec<String> {
-        diff.iter_all_changes()
-            .filter(|change| change.tag() == tag)
-            .map(|change| change.value().trim().to_string())
-            .collect()
-    };
-    (lines(ChangeTag::Delete), lines(ChangeTag::Insert))
+    read(
+        env!("CARGO_MANIFEST_DIR"),
+        &format!("src/bin/spinner-{variant}.rs"),
+    )
 }
 
 #[test]
@@ -30,19 +16,28 @@ fn each_blocking_experiment_is_its_base_file_with_one_line_edited() {
         ("async-std", "task::sleep(delay).await; // <3>"),
         ("smol", "Timer::after(delay).await; // <3>"),
     ] {
-        let (removed, added) = edit(base, &format!("{base}-blocking"));
+        let (removed, added) = edit(&source(base), &source(&format!("{base}-blocking")));
         assert_eq!(removed, [sleep], "spinner-{base}-blocking");
         assert_eq!(
             added,
             ["std::thread::sleep(delay); // <3>"],
             "spinner-{base}-blocking"
         );
+        // The header tells participants how to make the edit by hand.
+        let how = format!("replace `{}`", sleep.trim_end_matches("; // <3>"));
+        assert!(
+            source(base).contains(&how),
+            "spinner-{base}: the header does not say {how:?}"
+        );
     }
 }
 
 #[test]
 fn the_current_thread_experiment_only_changes_the_runtime() {
-    let (removed, added) = edit("tokio-blocking", "tokio-current-thread-blocking");
+    let (removed, added) = edit(
+        &source("tokio-blocking"),
+        &source("tokio-current-thread-blocking"),
+    );
     assert_eq!(removed, ["#[tokio::main] // <9>"]);
     assert_eq!(
         added,
@@ -50,45 +45,32 @@ fn the_current_thread_experiment_only_changes_the_runtime() {
     );
 }
 
-/// The functions, in order, and the callouts, in order.
-fn shape(variant: &str) -> (Vec<String>, Vec<String>) {
-    let text = source(variant);
-    let functions = text
-        .lines()
-        .filter_map(|line| {
-            line.trim_start()
-                .strip_prefix("async fn ")
-                .or(line.strip_prefix("fn "))
-        })
-        .map(|rest| rest.split('(').next().unwrap().to_string())
-        .collect();
-    let callouts = text
-        .match_indices("// <")
-        .flat_map(|(at, _)| text[at + 3..].lines().next())
-        .flat_map(|rest| {
-            rest.split_whitespace()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    (functions, callouts)
+#[test]
+fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
+    let tokio = source("tokio");
+    assert_eq!(functions(&tokio), ["spin", "slow", "supervisor", "main"]);
+    assert_eq!(callouts(&tokio), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for variant in ["async-std", "smol", "thread"] {
+        let text = source(variant);
+        assert_eq!(functions(&text), functions(&tokio), "spinner-{variant}");
+        // Threads have no runtime to start: no <9>.
+        let expected = if variant == "thread" {
+            &[1, 2, 3, 4, 5, 6, 7, 8][..]
+        } else {
+            &callouts(&tokio)
+        };
+        assert_eq!(callouts(&text), expected, "spinner-{variant}");
+    }
 }
 
 #[test]
-fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
-    let expected = shape("tokio");
-    assert_eq!(expected.0, ["spin", "slow", "supervisor", "main"]);
-    assert_eq!(
-        expected.1,
-        [
-            "<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>", "<8>", "<9>"
-        ]
-    );
-    for variant in ["async-std", "smol"] {
-        assert_eq!(shape(variant), expected, "spinner-{variant}");
+fn every_callout_is_explained_in_the_lab_sheet() {
+    let sheet = read(env!("CARGO_MANIFEST_DIR"), "README.md");
+    let explained = explained_callouts(&sheet);
+    for number in callouts(&source("tokio")) {
+        assert!(
+            explained.contains(&number),
+            "callout <{number}> is not explained in README.md"
+        );
     }
-    // Threads have no runtime to start: no <9>.
-    let thread = shape("thread");
-    assert_eq!(thread.0, expected.0);
-    assert_eq!(thread.1, expected.1[..8]);
 }

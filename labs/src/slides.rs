@@ -1,0 +1,115 @@
+//! Checks that keep the variant files of a lab comparable, for the labs'
+//! `tests/sources.rs` (enabled by the `slides` feature, a test dependency):
+//! the same functions in the same order, the same callouts `// <N>`, each
+//! callout explained in the lab sheet, and experiments that are one-line edits.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use similar::{ChangeTag, TextDiff};
+
+/// The text of `path`, relative to the lab's crate directory.
+pub fn read(lab_dir: &str, path: &str) -> String {
+    let path = Path::new(lab_dir).join(path);
+    fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The names of the functions a source file defines, in order: lines
+/// starting with `fn`, `async fn` or `pub fn`, at any indentation.
+pub fn functions(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .map(|line| line.trim_start().trim_start_matches("pub "))
+        .filter_map(|line| line.strip_prefix("async fn ").or(line.strip_prefix("fn ")))
+        .map(|rest| {
+            rest.split(['(', '<'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The callouts of a source file in reading order: `// <1>`, `// <7> <8>`.
+pub fn callouts(source: &str) -> Vec<u32> {
+    source
+        .lines()
+        .filter_map(|line| line.split_once("// <").map(|(_, rest)| rest))
+        .flat_map(|rest| {
+            rest.split_whitespace()
+                .map_while(|word| word.trim_start_matches('<').strip_suffix('>')?.parse().ok())
+        })
+        .collect()
+}
+
+/// The callouts a lab sheet explains: the numbered list items (`1. ...`) of
+/// its `## Callouts` section.
+pub fn explained_callouts(sheet: &str) -> BTreeSet<u32> {
+    let section = sheet
+        .split("\n## Callouts")
+        .nth(1)
+        .expect("the lab sheet has a `## Callouts` section");
+    let section = section.split("\n## ").next().unwrap_or_default();
+    section
+        .lines()
+        .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()))
+        .filter_map(|line| line.split_once(". "))
+        .filter_map(|(number, _)| number.parse().ok())
+        .collect()
+}
+
+/// The lines that `edited` removes from `base` and the lines it adds, trimmed.
+pub fn edit(base: &str, edited: &str) -> (Vec<String>, Vec<String>) {
+    let diff = TextDiff::from_lines(base, edited);
+    let lines = |tag| -> Vec<String> {
+        diff.iter_all_changes()
+            .filter(|change| change.tag() == tag)
+            .map(|change| change.value().trim().to_string())
+            .collect()
+    };
+    (lines(ChangeTag::Delete), lines(ChangeTag::Insert))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "
+async fn spin(msg: &str) {
+    let line = StatusLine::new(); // <1>
+}
+
+pub fn supervisor<T>(delay: Duration) -> u32 {
+    let _cancelled = spinner.cancel().await; // <7> <8>
+    x // not a callout: <9>
+}
+
+fn main() {}
+";
+
+    #[test]
+    fn functions_in_order() {
+        assert_eq!(functions(SOURCE), ["spin", "supervisor", "main"]);
+    }
+
+    #[test]
+    fn callouts_in_reading_order() {
+        assert_eq!(callouts(SOURCE), [1, 7, 8]);
+    }
+
+    #[test]
+    fn explained_callouts_are_the_numbered_items_of_the_section() {
+        let sheet = "# Lab\n\n1. not this\n\n## Callouts\n\nIntro.\n\n1. **One.** Text\n   more 3. text\n2. Two\n\n## Questions\n\n3. Not a callout\n";
+        assert_eq!(explained_callouts(sheet), BTreeSet::from([1, 2]));
+    }
+
+    #[test]
+    fn an_edit_is_the_removed_and_added_lines() {
+        let (removed, added) = edit("a\nb\nc\n", "a\nB\nc\n");
+        assert_eq!(
+            (removed, added),
+            (vec!["b".to_string()], vec!["B".to_string()])
+        );
+    }
+}
