@@ -34,7 +34,7 @@ struct Args {
           value_parser = clap::value_parser!(u32).range(1..))]
     threads: u32,
     /// How long each task sleeps, in seconds.
-    #[arg(long, value_name = "S", default_value = "1", value_parser = labs::cli::seconds)]
+    #[arg(long, value_name = "S", default_value = "1", value_parser = above_zero)]
     seconds: Duration,
     /// Runs each measurement R times and shows the medians.
     #[arg(long, value_name = "R", default_value_t = 3,
@@ -43,6 +43,15 @@ struct Args {
     /// Internal: measure one RUNTIME/KIND in this process and print the figures.
     #[arg(long, value_name = "RUNTIME/KIND", hide = true)]
     child: Option<String>,
+}
+
+/// A clap value parser for `--seconds`: a number of seconds above 0 (the
+/// table divides by it).
+fn above_zero(text: &str) -> Result<Duration, String> {
+    match labs::cli::seconds(text)? {
+        Duration::ZERO => Err("expected a number of seconds above 0".to_string()),
+        seconds => Ok(seconds),
+    }
 }
 
 const RUNTIMES: [&str; 4] = ["tokio", "async-std", "smol", "thread"];
@@ -129,7 +138,7 @@ fn parent(args: &Args) {
     println!("`bare`: spawn, sleep, join. `lab`: the lab's countdown, counting down once.");
     println!();
     println!(
-        "{:<10} {:<5} {:>9} {:>9} {:>10} {:>11} {:>10} {:>10}",
+        "{:<10} {:<5} {:>9} {:>9} {:>10} {:>11} {:>10} {:>11}",
         "runtime", "task", "tasks", "wall", "wall/sleep", "peak RSS", "bytes/task", "lab/bare"
     );
     for runtime in RUNTIMES {
@@ -160,7 +169,7 @@ fn parent(args: &Args) {
                 }
             };
             println!(
-                "{runtime:<10} {kind:<5} {tasks:>9} {:>8.2}s {:>9.2}x {:>8.1} MB {:>10.0} {ratio:>10}",
+                "{runtime:<10} {kind:<5} {tasks:>9} {:>8.2}s {:>9.2}x {:>8.1} MB {:>10.0} {ratio:>11}",
                 wall,
                 wall / sleep,
                 peak / 1024.0,
@@ -172,9 +181,15 @@ fn parent(args: &Args) {
     println!("lab/bare: wall time and bytes per task of the lab's countdown over bare tasks.");
 }
 
+/// The middle value; with an even count, the mean of the two in the middle.
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    let mid = values.len() / 2;
+    if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    }
 }
 
 /// Runs this program again as a child that measures one runtime and kind.
