@@ -104,3 +104,19 @@ fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
     assert_eq!(thread.0, expected.0);
     assert_eq!(thread.1, ["<1>", "<2>", "<4>", "<5>"]);
 }
+
+#[test]
+fn the_lab_sheet_explains_every_callout() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let sheet = fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let callouts = sheet
+        .split_once("## Callouts")
+        .and_then(|(_, rest)| rest.split("\n## ").next())
+        .expect("the lab sheet has a Callouts section");
+    let explained: Vec<_> = callouts
+        .lines()
+        .filter_map(|line| line.split_once(". **").map(|(number, _)| number))
+        .collect();
+    // The numbers used in the variants, `<1>` to `<5>`, each explained once.
+    assert_eq!(explained, ["1", "2", "3", "4", "5"]);
+}

@@ -168,13 +168,14 @@ fn parent(args: &Args) {
                     format!("{:.2}x {:.2}x", wall / bare_wall, per_task / bare_bytes)
                 }
             };
-            println!(
+            let row = format!(
                 "{runtime:<10} {kind:<5} {tasks:>9} {:>8.2}s {:>9.2}x {:>8.1} MB {:>10.0} {ratio:>11}",
                 wall,
                 wall / sleep,
                 peak / 1024.0,
                 per_task,
             );
+            println!("{}", row.trim_end());
         }
     }
     println!();

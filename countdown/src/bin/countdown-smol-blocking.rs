@@ -10,8 +10,7 @@
 //!
 //! Experiment: in `countdown()`, replace `smol::Timer::after(delay).await`
 //! with the blocking `std::thread::sleep(delay)`. Predict the output, then run
-//! again.
-//! `countdown-smol-blocking` is this file with that one edit.
+//! again. `countdown-smol-blocking` is this file with that one edit.
 
 use std::time::{Duration, Instant};
 
