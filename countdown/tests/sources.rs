@@ -1,28 +1,13 @@
 //! The variant files are slides: these tests keep them comparable, and keep
 //! each blocking experiment exactly one line away from its base file.
 
-use std::fs;
-use std::path::Path;
-
-use similar::{ChangeTag, TextDiff};
+use labs::slides::{callouts, edit, explained_callouts, functions, read};
 
 fn source(variant: &str) -> String {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/bin/countdown-{variant}.rs"));
-    fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
-}
-
-/// The lines `edited` removes from and adds to `base`.
-fn edit(base: &str, edited: &str) -> (Vec<String>, Vec<String>) {
-    let (base, edited) = (source(base), source(edited));
-    let diff = TextDiff::from_lines(&base, &edited);
-    let lines = |tag| -> Vec<String> {
-        diff.iter_all_changes()
-            .filter(|change| change.tag() == tag)
-            .map(|change| change.value().trim().to_string())
-            .collect()
-    };
-    (lines(ChangeTag::Delete), lines(ChangeTag::Insert))
+    read(
+        env!("CARGO_MANIFEST_DIR"),
+        &format!("src/bin/countdown-{variant}.rs"),
+    )
 }
 
 #[test]
@@ -32,7 +17,7 @@ fn each_blocking_experiment_is_its_base_file_with_one_line_edited() {
         ("async-std", "task::sleep(delay).await; // <1>"),
         ("smol", "smol::Timer::after(delay).await; // <1>"),
     ] {
-        let (removed, added) = edit(base, &format!("{base}-blocking"));
+        let (removed, added) = edit(&source(base), &source(&format!("{base}-blocking")));
         assert_eq!(removed, [sleep], "countdown-{base}-blocking");
         assert_eq!(
             added,
@@ -40,16 +25,20 @@ fn each_blocking_experiment_is_its_base_file_with_one_line_edited() {
             "countdown-{base}-blocking"
         );
         // The header tells participants how to make the edit by hand.
+        let how = format!("replace `{}`", sleep.trim_end_matches("; // <1>"));
         assert!(
-            source(base).contains(&format!("replace `{}`", sleep.split(';').next().unwrap())),
-            "countdown-{base}: the header does not describe the edit"
+            source(base).contains(&how),
+            "countdown-{base}: the header does not say {how:?}"
         );
     }
 }
 
 #[test]
 fn the_current_thread_experiment_only_changes_the_runtime() {
-    let (removed, added) = edit("tokio-blocking", "tokio-current-thread-blocking");
+    let (removed, added) = edit(
+        &source("tokio-blocking"),
+        &source("tokio-current-thread-blocking"),
+    );
     assert_eq!(
         removed,
         [r#"#[tokio::main(flavor = "multi_thread", worker_threads = 4)] // <3>"#]
@@ -60,35 +49,11 @@ fn the_current_thread_experiment_only_changes_the_runtime() {
     );
 }
 
-/// The functions, in order, and the callouts, in order.
-fn shape(variant: &str) -> (Vec<String>, Vec<String>) {
-    let text = source(variant);
-    let functions = text
-        .lines()
-        .filter_map(|line| {
-            line.trim_start()
-                .strip_prefix("async fn ")
-                .or(line.strip_prefix("fn "))
-        })
-        .map(|rest| rest.split('(').next().unwrap().to_string())
-        .collect();
-    let callouts = text
-        .match_indices("// <")
-        .flat_map(|(at, _)| text[at + 3..].lines().next())
-        .flat_map(|rest| {
-            rest.split_whitespace()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    (functions, callouts)
-}
-
 #[test]
 fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
-    let expected = shape("tokio");
-    assert_eq!(expected.0, ["countdown", "main"]);
-    assert_eq!(expected.1, ["<1>", "<2>", "<3>", "<4>", "<5>"]);
+    let tokio = source("tokio");
+    assert_eq!(functions(&tokio), ["countdown", "main"]);
+    assert_eq!(callouts(&tokio), [1, 2, 3, 4, 5]);
     for variant in [
         "async-std",
         "smol",
@@ -97,26 +62,21 @@ fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
         "async-std-blocking",
         "smol-blocking",
     ] {
-        assert_eq!(shape(variant), expected, "countdown-{variant}");
+        let text = source(variant);
+        assert_eq!(functions(&text), functions(&tokio), "countdown-{variant}");
+        assert_eq!(callouts(&text), callouts(&tokio), "countdown-{variant}");
     }
     // Threads have no runtime to set up: no <3>.
-    let thread = shape("thread");
-    assert_eq!(thread.0, expected.0);
-    assert_eq!(thread.1, ["<1>", "<2>", "<4>", "<5>"]);
+    let thread = source("thread");
+    assert_eq!(functions(&thread), functions(&tokio));
+    assert_eq!(callouts(&thread), [1, 2, 4, 5]);
 }
 
 #[test]
 fn the_lab_sheet_explains_every_callout() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
-    let sheet = fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-    let callouts = sheet
-        .split_once("## Callouts")
-        .and_then(|(_, rest)| rest.split("\n## ").next())
-        .expect("the lab sheet has a Callouts section");
-    let explained: Vec<_> = callouts
-        .lines()
-        .filter_map(|line| line.split_once(". **").map(|(number, _)| number))
-        .collect();
-    // The numbers used in the variants, `<1>` to `<5>`, each explained once.
-    assert_eq!(explained, ["1", "2", "3", "4", "5"]);
+    let sheet = read(env!("CARGO_MANIFEST_DIR"), "README.md");
+    assert_eq!(
+        explained_callouts(&sheet).into_iter().collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
 }
