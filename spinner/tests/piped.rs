@@ -96,3 +96,21 @@ fn every_variant_rejects_bad_input_the_same_way() {
         }
     }
 }
+
+/// `spinner-tokio | head -1`: the reader goes away before the answer is
+/// printed. The program ends quietly, as a shell tool would, with the status
+/// of a program stopped by a closed pipe (141), not with a panic.
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    let mut child = Command::new(VARIANTS[1])
+        .args(["--seconds", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end at once: `Answer: 42`, two seconds later, has no reader.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(labs::cli::CLOSED_PIPE));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
