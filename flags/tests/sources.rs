@@ -1,37 +1,33 @@
 //! The variant files are slides: these tests keep them comparable, and keep
 //! every callout explained in the lab sheet.
 
-use std::collections::BTreeSet;
+use labs::slides::{Lab, callouts, functions};
 
-use labs::slides::{callouts, explained_callouts, functions, read};
+const LAB: Lab = Lab {
+    dir: env!("CARGO_MANIFEST_DIR"),
+    name: "flags",
+};
 
 const VARIANTS: [&str; 5] = ["sequential", "thread", "tokio", "async-std", "smol"];
-
-fn source(variant: &str) -> String {
-    read(
-        env!("CARGO_MANIFEST_DIR"),
-        &format!("src/bin/flags-{variant}.rs"),
-    )
-}
 
 #[test]
 fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
     let shared = ["get_flag", "download_one", "download_many", "main"];
-    let tokio = source("tokio");
+    let tokio = LAB.source("tokio");
     assert_eq!(functions(&tokio), shared);
     assert_eq!(callouts(&tokio), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     for variant in ["async-std", "smol"] {
-        let text = source(variant);
+        let text = LAB.source(variant);
         assert_eq!(functions(&text), shared, "flags-{variant}");
         assert_eq!(callouts(&text), callouts(&tokio), "flags-{variant}");
     }
     // The blocking clients: one call connects and waits (<1> <4>), no
     // adapter, no connection task; the sequential one has no runtime either.
-    let sequential = source("sequential");
+    let sequential = LAB.source("sequential");
     assert_eq!(functions(&sequential), shared);
     assert_eq!(callouts(&sequential), [1, 4, 5, 6, 7, 8, 9, 11]);
     // The pool adds a `worker` and its queue (<12>).
-    let thread = source("thread");
+    let thread = LAB.source("thread");
     assert_eq!(
         functions(&thread),
         [
@@ -47,10 +43,5 @@ fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
 
 #[test]
 fn every_callout_is_explained_in_the_lab_sheet() {
-    let used: BTreeSet<u32> = VARIANTS
-        .iter()
-        .flat_map(|variant| callouts(&source(variant)))
-        .collect();
-    let sheet = read(env!("CARGO_MANIFEST_DIR"), "README.md");
-    assert_eq!(used, explained_callouts(&sheet));
+    LAB.assert_callouts_explained(&VARIANTS);
 }

@@ -1,7 +1,8 @@
 //! Checks that keep the variant files of a lab comparable, for the labs'
 //! `tests/sources.rs` (enabled by the `slides` feature, a test dependency):
-//! the same functions in the same order, the same callouts `// <N>`, each
-//! callout explained in the lab sheet, and experiments that are one-line edits.
+//! the same functions in the same order ([`functions`]), the same callouts
+//! `// <N>` ([`callouts`]), each callout explained in the lab sheet, and
+//! experiments that are one-line edits ([`Lab`]).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -9,10 +10,75 @@ use std::path::Path;
 
 use similar::{ChangeTag, TextDiff};
 
-/// The text of `path`, relative to the lab's crate directory.
-pub fn read(lab_dir: &str, path: &str) -> String {
-    let path = Path::new(lab_dir).join(path);
-    fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+/// A lab's variant files and lab sheet, for the checks that every lab shares.
+#[derive(Debug, Clone, Copy)]
+pub struct Lab {
+    /// The lab's crate directory: `env!("CARGO_MANIFEST_DIR")`.
+    pub dir: &'static str,
+    /// The lab's name, the prefix of its binaries: `spinner`.
+    pub name: &'static str,
+}
+
+impl Lab {
+    /// The source of variant `variant`: `src/bin/{name}-{variant}.rs`.
+    pub fn source(&self, variant: &str) -> String {
+        self.read(&format!("src/bin/{}-{variant}.rs", self.name))
+    }
+
+    /// The lab sheet, `README.md`.
+    pub fn sheet(&self) -> String {
+        self.read("README.md")
+    }
+
+    fn read(&self, path: &str) -> String {
+        let path = Path::new(self.dir).join(path);
+        fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    }
+
+    /// Asserts that variant `edited` is variant `base` with the one line
+    /// `from` replaced by `to` (compared without indentation).
+    pub fn assert_one_line_edit(&self, base: &str, edited: &str, from: &str, to: &str) {
+        let (removed, added) = edit(&self.source(base), &self.source(edited));
+        let name = self.name;
+        assert_eq!(
+            removed,
+            [from],
+            "{name}-{edited} against {name}-{base}: removed lines"
+        );
+        assert_eq!(
+            added,
+            [to],
+            "{name}-{edited} against {name}-{base}: added lines"
+        );
+    }
+
+    /// The blocking experiment: `{base}-blocking` is `base` with the async
+    /// `sleep` line replaced by the `blocking` one, and the header of `base`
+    /// tells participants to make that edit by hand (``replace `...` ``).
+    pub fn assert_blocking_experiment(&self, base: &str, sleep: &str, blocking: &str) {
+        self.assert_one_line_edit(base, &format!("{base}-blocking"), sleep, blocking);
+        let statement = sleep.split(';').next().unwrap_or(sleep);
+        let how = format!("replace `{statement}`");
+        assert!(
+            self.source(base).contains(&how),
+            "{}-{base}: the header does not say {how:?}",
+            self.name
+        );
+    }
+
+    /// Asserts that the lab sheet explains exactly the callouts that
+    /// `variants` use, no more and no fewer.
+    pub fn assert_callouts_explained(&self, variants: &[&str]) {
+        let used: BTreeSet<u32> = variants
+            .iter()
+            .flat_map(|variant| callouts(&self.source(variant)))
+            .collect();
+        assert_eq!(
+            used,
+            explained_callouts(&self.sheet()),
+            "callouts used vs explained in README.md"
+        );
+    }
 }
 
 /// The names of the functions a source file defines, in order: lines
@@ -60,7 +126,7 @@ pub fn explained_callouts(sheet: &str) -> BTreeSet<u32> {
 }
 
 /// The lines that `edited` removes from `base` and the lines it adds, trimmed.
-pub fn edit(base: &str, edited: &str) -> (Vec<String>, Vec<String>) {
+fn edit(base: &str, edited: &str) -> (Vec<String>, Vec<String>) {
     let diff = TextDiff::from_lines(base, edited);
     let lines = |tag| -> Vec<String> {
         diff.iter_all_changes()

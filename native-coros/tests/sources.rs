@@ -3,25 +3,23 @@
 
 use std::collections::BTreeSet;
 
-use labs::slides::{callouts, explained_callouts, functions, read};
+use labs::slides::{Lab, callouts, functions};
+
+const LAB: Lab = Lab {
+    dir: env!("CARGO_MANIFEST_DIR"),
+    name: "native-coros",
+};
 
 const BINARIES: [&str; 4] = ["demo1", "demo2", "demo3", "launchpad"];
-
-fn source(bin: &str) -> String {
-    read(
-        env!("CARGO_MANIFEST_DIR"),
-        &format!("src/bin/native-coros-{bin}.rs"),
-    )
-}
 
 #[test]
 fn the_demos_have_the_same_functions_in_the_same_order() {
     let shared = ["leaf", "poll", "delegating", "main"];
     for demo in ["demo2", "demo3"] {
-        assert_eq!(functions(&source(demo)), shared, "{demo}");
+        assert_eq!(functions(&LAB.source(demo)), shared, "{demo}");
     }
     // demo1 adds the part about sizes at the end.
-    let demo1 = functions(&source("demo1"));
+    let demo1 = functions(&LAB.source("demo1"));
     assert_eq!(demo1[..4], shared);
     assert_eq!(
         demo1[4..],
@@ -37,17 +35,12 @@ fn the_demos_have_the_same_functions_in_the_same_order() {
 fn the_shared_callouts_mark_the_same_ideas_in_every_file() {
     let common: BTreeSet<u32> = (1..=8).collect();
     for bin in BINARIES {
-        let used: BTreeSet<u32> = callouts(&source(bin)).into_iter().collect();
+        let used: BTreeSet<u32> = callouts(&LAB.source(bin)).into_iter().collect();
         assert!(used.is_superset(&common), "{bin}");
     }
 }
 
 #[test]
 fn every_callout_is_explained_in_the_lab_sheet() {
-    let used: BTreeSet<u32> = BINARIES
-        .iter()
-        .flat_map(|bin| callouts(&source(bin)))
-        .collect();
-    let sheet = read(env!("CARGO_MANIFEST_DIR"), "README.md");
-    assert_eq!(used, explained_callouts(&sheet));
+    LAB.assert_callouts_explained(&BINARIES);
 }
