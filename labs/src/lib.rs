@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod platform;
 #[cfg(feature = "slides")]
 pub mod slides;
 pub mod term;
