@@ -192,7 +192,7 @@ mod tests {
         let text = two_columns("a\nb\nc\n", "a\nB\nc\nd\n", 30, false);
         assert_eq!(
             text,
-            "1 a              1 a\n2 b            | 2 B\n3 c              3 c\n                > 4 d\n"
+            "1 a             1 a\n2 b           | 2 B\n3 c             3 c\n              > 4 d\n"
         );
     }
 }

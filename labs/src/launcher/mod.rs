@@ -137,7 +137,7 @@ mod tests {
         let names = ["thread", "tokio", "async-std", "smol"];
         assert_eq!(
             closest_first("tokyo", names.into_iter()),
-            "tokio, smol, thread, async-std"
+            "tokio, thread, smol, async-std"
         );
         assert_eq!(
             closest_first("zzzzzzzzzzzz", names.into_iter()),
