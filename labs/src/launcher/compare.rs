@@ -10,7 +10,7 @@ use labs::catalog::{Catalog, Entry};
 use labs::cli::fail;
 
 use super::diff::{summary, unified, wrap};
-use super::{cargo, cargo_run, colour, find_entry, find_lab, width};
+use super::{cargo, cargo_run, colour, find_lab, find_variant, width};
 
 /// One variant's run: its name and what it printed, normalised.
 struct Output {
@@ -30,7 +30,10 @@ pub fn compare(
     let entries: Vec<&Entry> = if variants.is_empty() {
         lab.variants.iter().collect()
     } else {
-        variants.iter().map(|name| find_entry(lab, name)).collect()
+        variants
+            .iter()
+            .map(|name| find_variant(lab, name))
+            .collect()
     };
     // One build for all of them, its progress on the terminal, so that the
     // runs below only run.

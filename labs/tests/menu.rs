@@ -1,0 +1,107 @@
+//! The menu that `cargo run` opens on a terminal, driven in a real
+//! pseudo-terminal: keys in, the screen read back, and the terminal restored
+//! on every way out. Unix only (portable-pty's Windows ConPTY is not run
+//! here); on other systems these tests are skipped.
+#![cfg(unix)]
+
+mod support;
+
+use std::process::Command;
+
+use support::{LABS, Terminal};
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+/// Starts the menu and waits for its first screen.
+fn menu() -> Terminal {
+    let mut terminal = Terminal::start(LABS, &[]);
+    terminal.wait_for("Concurrency labs", 30);
+    terminal
+}
+
+/// The terminal as the person has it back: the normal screen, the cursor
+/// shown, line editing on.
+fn assert_restored(terminal: &Terminal) {
+    let screen = terminal.screen();
+    assert!(
+        !screen.screen().alternate_screen(),
+        "left on the alternate screen"
+    );
+    assert!(!screen.screen().hide_cursor(), "cursor left hidden");
+    assert!(terminal.cooked(), "terminal left in raw mode");
+}
+
+#[test]
+fn keys_move_through_labs_variants_and_help() {
+    let mut terminal = menu();
+    insta::assert_snapshot!("menu-labs", terminal.contents());
+    terminal.type_keys(DOWN);
+    terminal.type_keys(ENTER);
+    terminal.wait_for("four tokio tasks", 10);
+    terminal.type_keys(DOWN);
+    terminal.wait_for("> tokio", 10);
+    insta::assert_snapshot!("menu-variants", terminal.contents());
+    terminal.type_keys("d");
+    terminal.wait_for("Diff against which variant?", 10);
+    insta::assert_snapshot!("menu-diff-choice", terminal.contents());
+    terminal.type_keys("\x1b");
+    terminal.wait_for("Enter run", 10);
+    terminal.type_keys("?");
+    terminal.wait_for("Keys", 10);
+    insta::assert_snapshot!("menu-keys", terminal.contents());
+    terminal.type_keys(" ");
+    terminal.wait_for("Enter run", 10);
+    terminal.type_keys("q");
+    assert_eq!(terminal.wait_exit(10), 0);
+    assert_restored(&terminal);
+}
+
+#[test]
+fn show_runs_on_the_normal_screen_and_a_key_comes_back() {
+    let mut terminal = menu();
+    // native-coros, demo1: its source, callouts explained.
+    terminal.type_keys(&format!("{DOWN}{DOWN}{ENTER}"));
+    terminal.wait_for("> demo1", 10);
+    terminal.type_keys("s");
+    terminal.wait_for("Press any key to go back to the menu", 30);
+    assert!(!terminal.screen().screen().alternate_screen());
+    assert!(
+        terminal
+            .text()
+            .contains("native-coros demo1: native-coros/src/bin/native-coros-demo1.rs")
+    );
+    terminal.type_keys(" ");
+    terminal.wait_for("> demo1", 10);
+    assert!(
+        terminal.screen().screen().alternate_screen(),
+        "{}\n{:?}",
+        terminal.contents(),
+        terminal.text()
+    );
+    terminal.type_keys("q");
+    assert_eq!(terminal.wait_exit(10), 0);
+    assert_restored(&terminal);
+}
+
+#[test]
+fn ctrl_c_quits_with_130_and_restores_the_terminal() {
+    let mut terminal = menu();
+    terminal.type_keys(ENTER);
+    terminal.wait_for("Enter run", 10);
+    terminal.type_keys("\x03");
+    assert_eq!(terminal.wait_exit(10), 130);
+    assert_restored(&terminal);
+}
+
+#[test]
+fn sigterm_quits_with_143_and_restores_the_terminal() {
+    let mut terminal = menu();
+    let status = Command::new("kill")
+        .args(["-TERM", &terminal.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(terminal.wait_exit(10), 143);
+    assert_restored(&terminal);
+}
