@@ -67,7 +67,7 @@ pub fn summary(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
     let diff = TextDiff::from_lines(old, new);
     let count = |tag| diff.iter_all_changes().filter(|c| c.tag() == tag).count();
     format!(
-        "\n{old_name} ({} lines) to {new_name} ({} lines): {} lines removed, {} added, {} the same\n",
+        "\n{old_name} ({} lines) to {new_name} ({} lines): {} removed, {} added, {} unchanged\n",
         old.lines().count(),
         new.lines().count(),
         count(ChangeTag::Delete),
