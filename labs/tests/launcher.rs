@@ -116,8 +116,6 @@ fn compare_shows_outputs_side_by_side_in_bands() {
         "thread",
         "tokio",
         "smol",
-        "tokio-blocking",
-        "tokio-current-thread-blocking",
         "smol-blocking",
         "--width",
         "120",
