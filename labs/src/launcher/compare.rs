@@ -3,10 +3,11 @@
 //! as a diff against the first) after normalising what differs from run to
 //! run anyway: elapsed times and task ids.
 
-use std::process::Stdio;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use crossterm::style::Stylize;
-use labs::catalog::{Catalog, Entry};
+use labs::catalog::{Catalog, Entry, workspace};
 use labs::cli::fail;
 
 use super::diff::{summary, unified, wrap};
@@ -54,7 +55,18 @@ pub fn compare(
         .map(|(i, entry)| {
             let binary = lab.binary(&entry.name);
             eprintln!("running {binary} ({} of {total})", i + 1);
-            let output = cargo_run(&binary, args)
+            // Built just now: run it directly, without cargo's own start-up.
+            let built = built(&binary);
+            let mut command = match &built {
+                Some(path) => {
+                    let mut command = Command::new(path);
+                    command.current_dir(workspace());
+                    command
+                }
+                None => cargo_run(&binary, &[]),
+            };
+            let output = command
+                .args(args)
                 .stdin(Stdio::null())
                 .output()
                 .unwrap_or_else(|err| fail(1, format!("cannot start cargo: {err}")));
@@ -77,6 +89,18 @@ pub fn compare(
     } else {
         print!("{}", side_by_side(&outputs, width(columns), colour));
     }
+}
+
+/// Where `cargo build` put `binary`, when it is where cargo puts it by
+/// default (`target/debug`, or under `CARGO_TARGET_DIR`).
+fn built(binary: &str) -> Option<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let path = target
+        .join("debug")
+        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX));
+    path.is_file().then_some(path)
 }
 
 /// The first output in full, then every other one as a diff against it.
