@@ -105,3 +105,36 @@ fn sigterm_quits_with_143_and_restores_the_terminal() {
     assert_eq!(terminal.wait_exit(10), 143);
     assert_restored(&terminal);
 }
+
+#[test]
+fn enter_runs_the_variant_and_ctrl_c_stops_it_not_the_menu() {
+    let mut terminal = menu();
+    // spinner, thread: Enter runs it; Ctrl-C while it spins is the variant's.
+    terminal.type_keys(ENTER);
+    terminal.wait_for("> thread", 10);
+    terminal.type_keys(ENTER);
+    terminal.wait_for("thinking!", 120);
+    terminal.type_keys("\x03");
+    terminal.wait_for("labs run spinner thread ended with status 130.", 10);
+    terminal.type_keys(" ");
+    terminal.wait_for("> thread", 10);
+    assert!(terminal.screen().screen().alternate_screen());
+    terminal.type_keys("q");
+    assert_eq!(terminal.wait_exit(10), 0);
+    assert_restored(&terminal);
+}
+
+#[test]
+fn doctor_on_a_terminal_checks_that_it_draws_in_place() {
+    let mut terminal = Terminal::start(LABS, &["doctor", "--no-build"]);
+    // The doctor asks the terminal where the cursor is; answer as one would.
+    terminal.wait_until_output("\x1b[6n", 10);
+    terminal.type_keys("\x1b[3;1R");
+    terminal.wait_exit(30);
+    let screen = terminal.contents();
+    assert!(
+        screen.contains("\n✔ the terminal hides the cursor and draws in place\n"),
+        "{screen}"
+    );
+    assert_restored(&terminal);
+}

@@ -51,6 +51,8 @@ pub fn listing(catalog: &Catalog) -> String {
             text += &format!("  {:width$}  {}{marks}\n", entry.name, entry.about);
         }
     }
+    text += "\n(legacy): async-std, discontinued upstream in 2025, kept to compare (each sheet says why).\
+             \n(experiment): a variant edited to show what goes wrong; predict, then run it.\n";
     text += "\nRun one:           cargo run -- run LAB VARIANT [-- OPTIONS]\
              \n  or directly:     cargo run --bin LAB-VARIANT [-- OPTIONS]\
              \nRead one:          cargo run -- show LAB VARIANT\

@@ -241,6 +241,21 @@ impl Terminal {
         }
     }
 
+    /// Waits until the program has written `bytes`, or kills and fails after `secs`.
+    pub fn wait_until_output(&mut self, bytes: &str, secs: u64) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while !self.text().contains(bytes) {
+            if Instant::now() > deadline {
+                self.child.kill().ok();
+                panic!(
+                    "the program never wrote {bytes:?}; it wrote {:?}",
+                    self.text()
+                );
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.process_id().unwrap()
     }
