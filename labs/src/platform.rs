@@ -88,3 +88,24 @@ pub fn reader_gone_status(code: i32) -> Option<i32> {
     }
     None
 }
+
+// ---------------------------------------------------------------------------
+// Handing over to another program.
+
+/// Runs `command` in place of this program, and returns only if it could not
+/// be started. On Unix the process becomes `command` (`exec`), so Ctrl-C and
+/// the exit status are its own; Windows has no `exec`, so `command` runs as a
+/// child and this program exits with its status.
+#[cfg(unix)]
+pub fn exec(mut command: std::process::Command) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    command.exec()
+}
+
+#[cfg(not(unix))]
+pub fn exec(mut command: std::process::Command) -> std::io::Error {
+    match command.status() {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(err) => err,
+    }
+}
