@@ -9,7 +9,6 @@
 
 use std::io::{self, Write};
 use std::process::{Command, ExitStatus, exit};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -19,14 +18,10 @@ use crossterm::style::{Print, Stylize};
 use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{execute, queue};
 use labs::catalog::{Catalog, Lab};
-use labs::term::INTERRUPTED;
-use signal_hook::consts::{SIGINT, SIGTERM};
 
 use super::list::{marks, title};
 use super::shown;
-
-/// Exit status after SIGTERM: 128 + 15, as a shell reports it.
-const TERMINATED: i32 = 143;
+use super::stop::{self, INTERRUPTED};
 
 /// Whether the menu holds the terminal (raw mode, alternate screen, cursor
 /// hidden) right now: what [`restore`] undoes, once.
@@ -97,22 +92,7 @@ pub fn run(catalog: &Catalog) -> ! {
         restore();
         report(info);
     }));
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let terminated = Arc::new(AtomicBool::new(false));
-    for (signal, flag) in [(SIGINT, &interrupted), (SIGTERM, &terminated)] {
-        // Without a handler the signal still ends the menu, less politely.
-        let _ = signal_hook::flag::register(signal, Arc::clone(flag));
-    }
-    let signalled = || {
-        if terminated.load(Ordering::SeqCst) {
-            Some(TERMINATED)
-        } else if interrupted.load(Ordering::SeqCst) {
-            Some(INTERRUPTED)
-        } else {
-            None
-        }
-    };
-
+    stop::listen();
     let mut menu = Menu {
         catalog,
         screen: Screen::Labs,
@@ -124,7 +104,7 @@ pub fn run(catalog: &Catalog) -> ! {
     take_terminal();
     menu.draw();
     loop {
-        if let Some(code) = signalled() {
+        if let Some(code) = stop::requested() {
             drop(guard);
             exit(code);
         }
@@ -144,10 +124,8 @@ pub fn run(catalog: &Catalog) -> ! {
             }
             Action::Child(args) => {
                 restore();
-                let status = child(&args, &terminated);
-                // Ctrl-C during the child was the child's: keep the menu.
-                interrupted.store(false, Ordering::SeqCst);
-                pause(&describe(&args, status), &terminated);
+                let status = child(&args);
+                pause(&describe(&args, status));
             }
             Action::Sheet(lab) => {
                 restore();
@@ -156,10 +134,10 @@ pub fn run(catalog: &Catalog) -> ! {
                     Ok(text) => print!("{text}"),
                     Err(err) => println!("cannot read {}: {err}", shown(&path)),
                 }
-                pause(&format!("That was {}.", shown(&path)), &terminated);
+                pause(&format!("That was {}.", shown(&path)));
             }
         }
-        if let Some(code) = signalled() {
+        if let Some(code) = stop::requested() {
             drop(guard);
             exit(code);
         }
@@ -169,19 +147,43 @@ pub fn run(catalog: &Catalog) -> ! {
 }
 
 /// Runs this program again with `args` on the normal screen and waits for
-/// it. SIGTERM for the menu ends the menu (the child is left to its own).
-fn child(args: &[String], terminated: &AtomicBool) -> Option<ExitStatus> {
+/// it. Ctrl-C reaches the child too, and is the child's: the menu stays.
+/// Any other request to stop (SIGTERM, a closed terminal) ends the menu.
+fn child(args: &[String]) -> Option<ExitStatus> {
     let exe = std::env::current_exe().ok()?;
     let mut child = Command::new(exe).args(args).spawn().ok()?;
     loop {
-        if terminated.load(Ordering::SeqCst) {
-            exit(TERMINATED);
+        match stop::requested() {
+            Some(INTERRUPTED) => stop::ignore(),
+            Some(code) => {
+                let _ = child.kill();
+                restore();
+                exit(code);
+            }
+            None => {}
         }
         match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
+            Ok(Some(status)) => {
+                if status.code() == Some(INTERRUPTED) {
+                    forget_ctrl_c();
+                }
+                return Some(status);
+            }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
             Err(_) => return None,
         }
+    }
+}
+
+/// The child ended on Ctrl-C, which the menu received too: make sure its
+/// handler has not noted it just now (the two learn of it at the same time).
+fn forget_ctrl_c() {
+    for _ in 0..10 {
+        if stop::requested() == Some(INTERRUPTED) {
+            stop::ignore();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -197,7 +199,7 @@ fn describe(args: &[String], status: Option<ExitStatus>) -> String {
 }
 
 /// A line under the output, then one key (in raw mode, so any key does).
-fn pause(message: &str, terminated: &AtomicBool) {
+fn pause(message: &str) {
     println!();
     println!(
         "{}",
@@ -206,7 +208,7 @@ fn pause(message: &str, terminated: &AtomicBool) {
     let _ = io::stdout().flush();
     let _ = terminal::enable_raw_mode();
     HOLDING.store(true, Ordering::SeqCst);
-    while !terminated.load(Ordering::SeqCst) {
+    while stop::requested().is_none() {
         if let Ok(true) = event::poll(Duration::from_millis(100)) {
             match event::read() {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => break,

@@ -10,6 +10,7 @@ pub mod menu;
 pub mod run;
 pub mod serve;
 pub mod show;
+pub mod stop;
 pub mod watch;
 
 use std::io::{self, IsTerminal};

@@ -10,22 +10,15 @@
 
 use std::path::PathBuf;
 use std::process::{Child, ExitStatus, exit};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime};
 
 use labs::catalog::Catalog;
 use labs::cli::fail;
-use labs::term::INTERRUPTED;
-use signal_hook::consts::{SIGINT, SIGTERM};
 
-use super::{cargo_run, find_entry, find_lab, shown};
+use super::{cargo_run, find_entry, find_lab, shown, stop};
 
 const POLL: Duration = Duration::from_millis(300);
-
-/// Exit status after SIGTERM: 128 + 15, as a shell reports it.
-const TERMINATED: i32 = 143;
 
 pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! {
     let lab = find_lab(catalog, lab);
@@ -39,22 +32,7 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
     let names = names.join(" and ");
     // Ctrl-C reaches the variant too: it restores its own terminal and
     // ends; we wait for that, then end as well.
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let terminated = Arc::new(AtomicBool::new(false));
-    for (signal, flag) in [(SIGINT, &interrupted), (SIGTERM, &terminated)] {
-        // Without the handler the signal still ends the watch, less politely.
-        let _ = signal_hook::flag::register(signal, Arc::clone(flag));
-    }
-    let stop = || {
-        if terminated.load(Ordering::SeqCst) {
-            Some(TERMINATED)
-        } else if interrupted.load(Ordering::SeqCst) {
-            Some(INTERRUPTED)
-        } else {
-            None
-        }
-    };
-
+    stop::listen();
     let mut seen = stamps(&files);
     eprintln!("[labs watch] running {binary}; saving {names} runs it again; Ctrl-C stops");
     loop {
@@ -64,7 +42,7 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
         // A run is never cut short (a killed variant could not restore the
         // terminal): a save during a run starts the next one after it.
         let status = loop {
-            if let Some(code) = stop() {
+            if let Some(code) = stop::requested() {
                 end(&mut child, code);
             }
             match child.try_wait() {
@@ -78,7 +56,7 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
             ended(status)
         );
         loop {
-            if let Some(code) = stop() {
+            if let Some(code) = stop::requested() {
                 exit(code);
             }
             let now = stamps(&files);
