@@ -5,13 +5,21 @@ use labs::catalog::{Catalog, Entry, Lab};
 
 use super::colour;
 
-/// The marks of an entry: `(legacy)`, `(experiment)`, both, or none.
+/// The marks of an entry, `(legacy)`, `(experiment)`, both or none, except
+/// what its description says already (`experiment: ...`, `(legacy: ...)`).
 pub fn marks(entry: &Entry) -> String {
-    match (entry.is_experiment(), entry.is_legacy()) {
-        (true, true) => "(experiment, legacy)".to_string(),
-        (true, false) => "(experiment)".to_string(),
-        (false, true) => "(legacy)".to_string(),
-        (false, false) => String::new(),
+    let about = entry.about.to_lowercase();
+    let mut marks = Vec::new();
+    if entry.is_experiment() && !about.starts_with("experiment") {
+        marks.push("experiment");
+    }
+    if entry.is_legacy() && !about.contains("legacy") {
+        marks.push("legacy");
+    }
+    if marks.is_empty() {
+        String::new()
+    } else {
+        format!("({})", marks.join(", "))
     }
 }
 
@@ -51,8 +59,8 @@ pub fn listing(catalog: &Catalog) -> String {
             text += &format!("  {:width$}  {}{marks}\n", entry.name, entry.about);
         }
     }
-    text += "\n(legacy): async-std, discontinued upstream in 2025, kept to compare (each sheet says why).\
-             \n(experiment): a variant edited to show what goes wrong; predict, then run it.\n";
+    text += "\nlegacy: async-std, discontinued upstream in 2025, kept to compare (each sheet says why).\
+             \nexperiment: a variant edited to show what goes wrong; predict, then run it.\n";
     text += "\nRun one:           cargo run -- run LAB VARIANT [-- OPTIONS]\
              \n  or directly:     cargo run --bin LAB-VARIANT [-- OPTIONS]\
              \nRead one:          cargo run -- show LAB VARIANT\
@@ -64,4 +72,30 @@ pub fn listing(catalog: &Catalog) -> String {
              \nEach lab's sheet:  LAB/README.md\
              \nOn a terminal, `cargo run` alone opens a menu.\n";
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, about: &str) -> Entry {
+        toml::from_str(&format!("name = '{name}'\nabout = '{about}'")).unwrap()
+    }
+
+    #[test]
+    fn marks_say_what_the_description_does_not() {
+        assert_eq!(marks(&entry("tokio", "a task")), "");
+        assert_eq!(marks(&entry("async-std", "a task")), "(legacy)");
+        assert_eq!(marks(&entry("async-std", "a task (legacy: gone)")), "");
+        assert_eq!(marks(&entry("smol-blocking", "it blocks")), "(experiment)");
+        assert_eq!(marks(&entry("smol-blocking", "experiment: it blocks")), "");
+        assert_eq!(
+            marks(&entry("async-std-blocking", "it blocks")),
+            "(experiment, legacy)"
+        );
+        assert_eq!(
+            marks(&entry("async-std-blocking", "experiment: it blocks")),
+            "(legacy)"
+        );
+    }
 }
