@@ -83,8 +83,10 @@ enum Cmd {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Run the flag server for the room and print the URLs to hand out:
-    /// `labs serve --bind 0.0.0.0 --delay 0.5` (see `labs serve --help`).
+    /// Run the flag server for the room, printing the URLs to hand out.
+    ///
+    /// `labs serve --bind 0.0.0.0 [--port 8000] [--delay 0.5] ...`: every
+    /// option is the flag server's (`labs serve --help` lists them).
     #[command(disable_help_flag = true)]
     Serve {
         /// The flag server's options (`--bind 0.0.0.0`, `--port`, `--delay`, ...).
