@@ -6,9 +6,10 @@
 
 mod support;
 
+use std::num::NonZeroU16;
 use std::process::Command;
 
-use support::{LABS, Terminal};
+use support::{COLS, LABS, Terminal};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
@@ -136,5 +137,21 @@ fn doctor_on_a_terminal_checks_that_it_draws_in_place() {
         screen.contains("\n✔ the terminal hides the cursor and draws in place\n"),
         "{screen}"
     );
+    assert_restored(&terminal);
+}
+
+#[test]
+fn a_list_longer_than_the_screen_scrolls_to_the_selected_row() {
+    let rows = NonZeroU16::new(8).unwrap();
+    let mut terminal = Terminal::start_sized(LABS, &[], rows, COLS);
+    terminal.wait_for("Concurrency labs", 30);
+    terminal.type_keys(ENTER);
+    terminal.wait_for("> thread", 10);
+    // Up from the first row is the last one.
+    terminal.type_keys("\x1b[A");
+    terminal.wait_for("> smol-blocking", 10);
+    insta::assert_snapshot!("menu-scrolled", terminal.contents());
+    terminal.type_keys("q");
+    assert_eq!(terminal.wait_exit(10), 0);
     assert_restored(&terminal);
 }

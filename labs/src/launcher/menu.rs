@@ -358,11 +358,18 @@ impl Menu<'_> {
         }
         let mut out = io::stdout().lock();
         let _ = queue!(out, MoveTo(0, 0), Clear(ClearType::All));
-        for (row, line) in lines
-            .iter()
-            .take(usize::from(height.saturating_sub(2)))
-            .enumerate()
-        {
+        // The title and the blank line under it stay; a list longer than
+        // the screen scrolls so that the selected row is on it.
+        let room = usize::from(height.saturating_sub(2));
+        let list_room = room.saturating_sub(2).max(1);
+        let selected = match self.screen {
+            _ if self.help => 0,
+            Screen::Labs => self.lab,
+            _ => self.variant,
+        };
+        let skip = (selected + 1).saturating_sub(list_room);
+        let shown = lines.iter().take(2).chain(lines.iter().skip(2 + skip));
+        for (row, line) in shown.take(room).enumerate() {
             let _ = queue!(out, MoveTo(0, row as u16), Print(line));
         }
         let keys = cut(keys, usize::from(width));

@@ -163,8 +163,8 @@ pub fn run(command: Command, secs: u64) -> Output {
     Piped::start(command).finish(secs)
 }
 
-const ROWS: NonZeroU16 = NonZeroU16::new(24).unwrap();
-const COLS: NonZeroU16 = NonZeroU16::new(100).unwrap();
+pub const ROWS: NonZeroU16 = NonZeroU16::new(24).unwrap();
+pub const COLS: NonZeroU16 = NonZeroU16::new(100).unwrap();
 
 /// A program in a real pseudo-terminal, with a keyboard.
 pub struct Terminal {
@@ -172,14 +172,26 @@ pub struct Terminal {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     keyboard: Box<dyn Write + Send>,
     output: Collector,
+    rows: NonZeroU16,
+    cols: NonZeroU16,
 }
 
 impl Terminal {
     pub fn start(program: &str, args: &[&str]) -> Terminal {
+        Terminal::start_sized(program, args, ROWS, COLS)
+    }
+
+    /// In a terminal of `rows` by `cols`.
+    pub fn start_sized(
+        program: &str,
+        args: &[&str],
+        rows: NonZeroU16,
+        cols: NonZeroU16,
+    ) -> Terminal {
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS.get(),
-                cols: COLS.get(),
+                rows: rows.get(),
+                cols: cols.get(),
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -199,6 +211,8 @@ impl Terminal {
             child,
             keyboard,
             output,
+            rows,
+            cols,
         }
     }
 
@@ -209,7 +223,7 @@ impl Terminal {
     /// The screen as a terminal emulator draws the bytes so far, trailing
     /// blanks trimmed.
     pub fn screen(&self) -> vt100::Parser {
-        let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+        let mut parser = vt100::Parser::new(self.rows, self.cols, 0);
         parser.process(&self.output.bytes.lock().unwrap());
         parser
     }
