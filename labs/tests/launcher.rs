@@ -238,3 +238,60 @@ fn serve_passes_help_to_the_flag_server() {
     assert_eq!(output.code, Some(0), "{}", output.stderr);
     assert!(output.stdout.contains("--bind <IP>"), "{}", output.stdout);
 }
+
+#[test]
+fn serve_prints_the_urls_for_the_room_then_serves() {
+    let port = {
+        // A port that was free a moment ago.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port().to_string()
+    };
+    let mut serve = Piped::start(labs(&["serve", "--bind", "0.0.0.0", "--port", &port]));
+    // The first run may build the flag server.
+    serve.wait_until(300, "the server's first line", |out, _| {
+        out.contains("Serving 194 flags")
+    });
+    serve.child.kill().unwrap();
+    let output = serve.finish(10);
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    // One URL per address this machine has on a network (none in a sandbox
+    // without one), then this machine's own.
+    let first = lines[0];
+    assert!(
+        first.starts_with("Participants on the same network use one of these")
+            || first.starts_with("This machine has no network address besides loopback"),
+        "{}",
+        output.stdout
+    );
+    let urls = lines
+        .iter()
+        .take_while(|line| !line.starts_with("On this machine"))
+        .skip(1);
+    for url in urls {
+        assert!(
+            url.starts_with("  http://") && url.ends_with(&format!(":{port}/flags")),
+            "{url:?}"
+        );
+    }
+    assert!(
+        output.stdout.contains(&format!(
+            "\nOn this machine: http://127.0.0.1:{port}/flags\n"
+        )),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn serve_on_a_taken_port_says_so_in_one_line() {
+    let (_listener, port) = busy_port();
+    let output = run(labs(&["serve", "--port", &port]), 300);
+    assert_eq!(output.code, Some(1));
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    let stderr = output.stderr.replace(&port, "[N]");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot listen on 127.0.0.1:[N]: "),
+        "{stderr}"
+    );
+}
