@@ -23,22 +23,34 @@ use super::list::{marks, title};
 use super::shown;
 use super::stop::{self, INTERRUPTED};
 
-/// Whether the menu holds the terminal (raw mode, alternate screen, cursor
-/// hidden) right now: what [`restore`] undoes, once.
-static HOLDING: AtomicBool = AtomicBool::new(false);
+/// What the menu has done to the terminal, for [`restore`] to undo, once:
+/// raw mode (no line editing, no echo, Ctrl-C is a key), and the alternate
+/// screen with the cursor hidden.
+static RAW: AtomicBool = AtomicBool::new(false);
+static ALTERNATE: AtomicBool = AtomicBool::new(false);
+
+/// Raw mode, so that keys arrive one by one.
+fn raw_mode() {
+    if !RAW.swap(true, Ordering::SeqCst) {
+        let _ = terminal::enable_raw_mode();
+    }
+}
 
 /// Raw mode, the alternate screen, the cursor hidden.
 fn take_terminal() {
-    let _ = terminal::enable_raw_mode();
-    let _ = execute!(io::stdout(), EnterAlternateScreen, Hide);
-    HOLDING.store(true, Ordering::SeqCst);
+    raw_mode();
+    if !ALTERNATE.swap(true, Ordering::SeqCst) {
+        let _ = execute!(io::stdout(), EnterAlternateScreen, Hide);
+    }
 }
 
 /// The terminal as it was before the menu: the normal screen, the cursor
 /// shown, line editing and Ctrl-C back. Does nothing when already restored.
 fn restore() {
-    if HOLDING.swap(false, Ordering::SeqCst) {
+    if ALTERNATE.swap(false, Ordering::SeqCst) {
         let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+    }
+    if RAW.swap(false, Ordering::SeqCst) {
         let _ = terminal::disable_raw_mode();
     }
 }
@@ -206,8 +218,7 @@ fn pause(message: &str) {
         format!("{message} Press any key to go back to the menu.").reverse()
     );
     let _ = io::stdout().flush();
-    let _ = terminal::enable_raw_mode();
-    HOLDING.store(true, Ordering::SeqCst);
+    raw_mode();
     while stop::requested().is_none() {
         if let Ok(true) = event::poll(Duration::from_millis(100)) {
             match event::read() {
