@@ -295,3 +295,21 @@ fn serve_on_a_taken_port_says_so_in_one_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn piped_output_has_no_escape_codes() {
+    for args in [
+        &["list"][..],
+        &["show", "spinner", "tokio"],
+        &["diff", "spinner", "tokio", "smol"],
+        &["diff", "spinner", "tokio", "smol", "--side-by-side"],
+    ] {
+        let output = run(labs(args), 10);
+        assert_eq!(output.code, Some(0), "{args:?}");
+        assert!(
+            !output.stdout.contains('\x1b'),
+            "{args:?}: {}",
+            output.stdout
+        );
+    }
+}

@@ -155,3 +155,26 @@ fn a_list_longer_than_the_screen_scrolls_to_the_selected_row() {
     assert_eq!(terminal.wait_exit(10), 0);
     assert_restored(&terminal);
 }
+
+#[test]
+fn on_a_terminal_diff_and_show_are_coloured() {
+    for (args, codes) in [
+        // Removed lines red, added lines green.
+        (
+            &["diff", "spinner", "tokio", "smol"][..],
+            ["\x1b[38;5;9m-", "\x1b[38;5;10m+"],
+        ),
+        // Callouts black on yellow.
+        (
+            &["show", "spinner", "tokio"],
+            ["\x1b[48;5;11m", "\x1b[38;5;0m// <1>"],
+        ),
+    ] {
+        let mut terminal = Terminal::start(LABS, args);
+        assert_eq!(terminal.wait_exit(10), 0, "{args:?}");
+        let text = terminal.text();
+        for code in codes {
+            assert!(text.contains(code), "{args:?}: no {code:?} in {text:?}");
+        }
+    }
+}
