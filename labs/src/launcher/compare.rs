@@ -133,7 +133,7 @@ fn diffs(outputs: &[Output], colour: bool) -> String {
 }
 
 /// The outputs in columns, as many side by side as fit in `width` (at least
-/// 40 characters each, or less when no line is longer), the rest in further
+/// 50 characters each, or less when no line is longer), the rest in further
 /// bands below. Long lines wrap within their column.
 fn side_by_side(outputs: &[Output], width: usize, colour: bool) -> String {
     const SEPARATOR: &str = " | ";
@@ -150,7 +150,7 @@ fn side_by_side(outputs: &[Output], width: usize, colour: bool) -> String {
         .unwrap_or(1)
         .max(1);
     let wide = width + SEPARATOR.len();
-    let per_band = (wide / (longest.min(40) + SEPARATOR.len())).clamp(1, outputs.len().max(1));
+    let per_band = (wide / (longest.min(50) + SEPARATOR.len())).clamp(1, outputs.len().max(1));
     let column = (wide / per_band - SEPARATOR.len()).min(longest).max(1);
     let mut text = String::new();
     for (band, outputs) in outputs.chunks(per_band).enumerate() {
