@@ -28,14 +28,22 @@ pub fn run(cmd: &mut Command, deadline: Duration) -> Output {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = spawn(cmd);
-    let stdout = read_to_end(child.stdout.take());
-    let stderr = read_to_end(child.stderr.take());
-    let status = wait(&mut child, deadline, cmd);
+    wait_with_output(spawn(cmd), deadline)
+}
+
+/// Waits for `child` to end and collects what it wrote on the outputs that
+/// were piped; kills it and fails if it is still running after `deadline`.
+pub fn wait_with_output(mut child: Child, deadline: Duration) -> Output {
+    let stdout = child.stdout.take().map(read_to_end);
+    let stderr = child.stderr.take().map(read_to_end);
+    let status = wait(&mut child, deadline);
+    let collect = |reader: Option<thread::JoinHandle<Vec<u8>>>| {
+        reader.map_or_else(Vec::new, |reader| reader.join().expect("an output reader"))
+    };
     Output {
         status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
+        stdout: collect(stdout),
+        stderr: collect(stderr),
     }
 }
 
@@ -52,16 +60,14 @@ pub fn run_with_closed_stdout(cmd: &mut Command, deadline: Duration) -> (ExitSta
         .stderr(Stdio::null());
     let mut reader = spawn(&mut gone);
     let pipe = reader.stdin.take().expect("a piped stdin");
-    wait(&mut reader, deadline, &gone);
+    wait(&mut reader, deadline);
 
     cmd.stdin(Stdio::null())
         .stdout(Stdio::from(pipe))
         .stderr(Stdio::piped());
-    let mut child = spawn(cmd);
-    let stderr = read_to_end(child.stderr.take());
-    let status = wait(&mut child, deadline, cmd);
-    let stderr = stderr.join().expect("stderr reader");
-    (status, String::from_utf8_lossy(&stderr).into_owned())
+    let output = wait_with_output(spawn(cmd), deadline);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status, stderr)
 }
 
 /// What insta-cmd shows of a run, so that the snapshots read the same.
@@ -113,8 +119,7 @@ fn spawn(cmd: &mut Command) -> Child {
         .unwrap_or_else(|err| panic!("cannot start {cmd:?}: {err}"))
 }
 
-fn read_to_end(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
-    let mut pipe = pipe.expect("a piped output");
+fn read_to_end(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let mut bytes = Vec::new();
         pipe.read_to_end(&mut bytes)
@@ -123,7 +128,7 @@ fn read_to_end(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<V
     })
 }
 
-fn wait(child: &mut Child, deadline: Duration, cmd: &Command) -> ExitStatus {
+fn wait(child: &mut Child, deadline: Duration) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("waiting for a child") {
@@ -132,7 +137,10 @@ fn wait(child: &mut Child, deadline: Duration, cmd: &Command) -> ExitStatus {
         if start.elapsed() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{cmd:?} still running after {deadline:?}: killed");
+            panic!(
+                "process {} still running after {deadline:?}: killed",
+                child.id()
+            );
         }
         thread::sleep(Duration::from_millis(5));
     }
