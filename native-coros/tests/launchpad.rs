@@ -32,8 +32,3 @@ fn real_time_to_the_second() {
         assert_run_snapshot!(launchpad(&[]));
     });
 }
-
-#[test]
-fn an_unknown_option_is_one_line_and_exit_2() {
-    assert_run_snapshot!(launchpad(&["--virtual"]));
-}

@@ -104,14 +104,15 @@ fn compile(name: &str, source: &str) -> Vec<Diagnostic> {
         .args(["--emit=metadata", "--error-format=json", "--out-dir"])
         .arg(&dir)
         .arg(&file);
-    let output = support::run(&mut rustc, support::DEADLINE);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = support::run(&mut rustc);
     assert!(
         output.status.success(),
-        "{rustc:?} failed: {}\n{stderr}",
-        output.status
+        "{rustc:?} failed: {}\n{}",
+        output.status,
+        output.stderr
     );
-    stderr
+    output
+        .stderr
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|json| json["$message_type"] == "diagnostic")

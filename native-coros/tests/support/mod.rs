@@ -1,16 +1,17 @@
-//! Runs the lab's programs as a person would, each with a deadline: a
-//! program that hangs is killed and fails its test within seconds instead
-//! of hanging the suite.
+//! Runs the lab's programs as a person would, each with a deadline
+//! (`labs::testkit`): a program that hangs is killed and fails its test
+//! within seconds instead of hanging the suite.
 
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
 use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use insta::internals::Content;
+use labs::testkit::{self, Output};
 
 /// Far longer than any run of these programs takes (the longest, the
 /// launchpad in real time, takes 5 s), even on a busy machine.
@@ -22,35 +23,15 @@ pub const DEMO3: &str = env!("CARGO_BIN_EXE_native-coros-demo3");
 pub const LAUNCHPAD: &str = env!("CARGO_BIN_EXE_native-coros-launchpad");
 pub const BINARIES: [&str; 4] = [DEMO1, DEMO2, DEMO3, LAUNCHPAD];
 
-/// Runs `cmd` to its end, stdin empty, stdout and stderr captured; kills it
-/// and fails if it is still running after `deadline`.
-pub fn run(cmd: &mut Command, deadline: Duration) -> Output {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    wait_with_output(spawn(cmd), deadline)
+/// Runs `cmd` to its end, stdin empty, stdout and stderr captured.
+pub fn run(cmd: &mut Command) -> Output {
+    testkit::run(cmd, DEADLINE)
 }
 
-/// Waits for `child` to end and collects what it wrote on the outputs that
-/// were piped; kills it and fails if it is still running after `deadline`.
-pub fn wait_with_output(mut child: Child, deadline: Duration) -> Output {
-    let stdout = child.stdout.take().map(read_to_end);
-    let stderr = child.stderr.take().map(read_to_end);
-    let status = wait(&mut child, deadline);
-    let collect = |reader: Option<thread::JoinHandle<Vec<u8>>>| {
-        reader.map_or_else(Vec::new, |reader| reader.join().expect("an output reader"))
-    };
-    Output {
-        status,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
-    }
-}
-
-/// Runs `cmd` with a stdout whose reader is already gone, as in
-/// `cmd | head -0`: its first line meets a closed pipe. Returns the status
-/// and what it wrote on stderr.
-pub fn run_with_closed_stdout(cmd: &mut Command, deadline: Duration) -> (ExitStatus, String) {
+/// Runs `cmd` with a stdout whose reader is gone before the program starts,
+/// as in `cmd | head -0`: its first line meets a closed pipe, whatever the
+/// machine's scheduling. Returns how it ended and what it wrote on stderr.
+pub fn run_with_closed_stdout(cmd: &mut Command) -> (ExitStatus, String) {
     // A pipe with no reader, made with std alone: the writing end of another
     // program's stdin once that program has ended without reading it.
     let mut gone = Command::new(cmd.get_program());
@@ -60,14 +41,26 @@ pub fn run_with_closed_stdout(cmd: &mut Command, deadline: Duration) -> (ExitSta
         .stderr(Stdio::null());
     let mut reader = spawn(&mut gone);
     let pipe = reader.stdin.take().expect("a piped stdin");
-    wait(&mut reader, deadline);
+    testkit::wait(&mut reader, Instant::now() + DEADLINE, &gone);
 
     cmd.stdin(Stdio::null())
         .stdout(Stdio::from(pipe))
         .stderr(Stdio::piped());
-    let output = wait_with_output(spawn(cmd), deadline);
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    (output.status, stderr)
+    let child = spawn(cmd);
+    wait_with_stderr(child, &format!("{cmd:?}"))
+}
+
+/// Waits for `child` (its stderr piped) with the deadline; returns how it
+/// ended and what it wrote on stderr.
+pub fn wait_with_stderr(mut child: Child, what: &str) -> (ExitStatus, String) {
+    let mut pipe = child.stderr.take().expect("a piped stderr");
+    let stderr = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    });
+    let status = testkit::wait(&mut child, Instant::now() + DEADLINE, &what);
+    (status, stderr.join().expect("the stderr reader"))
 }
 
 /// What insta-cmd shows of a run, so that the snapshots read the same.
@@ -76,8 +69,8 @@ pub fn render(output: &Output) -> String {
         "success: {:?}\nexit_code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
         output.status.success(),
         output.status.code().unwrap_or(!0),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        output.stdout,
+        output.stderr
     )
 }
 
@@ -98,13 +91,13 @@ pub fn info(cmd: &Command) -> Content {
     ])
 }
 
-/// Runs a command with a deadline and pins its exit status, stdout and
+/// Runs a command with the deadline and pins its exit status, stdout and
 /// stderr in a snapshot named after the test.
 #[allow(unused_macros)]
 macro_rules! assert_run_snapshot {
     ($cmd:expr) => {{
         let mut cmd: std::process::Command = $cmd;
-        let output = $crate::support::run(&mut cmd, $crate::support::DEADLINE);
+        let output = $crate::support::run(&mut cmd);
         let mut settings = insta::Settings::clone_current();
         settings.set_raw_info(&$crate::support::info(&cmd));
         settings.set_omit_expression(true);
@@ -117,31 +110,4 @@ pub(crate) use assert_run_snapshot;
 fn spawn(cmd: &mut Command) -> Child {
     cmd.spawn()
         .unwrap_or_else(|err| panic!("cannot start {cmd:?}: {err}"))
-}
-
-fn read_to_end(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        pipe.read_to_end(&mut bytes)
-            .expect("reading a child's output");
-        bytes
-    })
-}
-
-fn wait(child: &mut Child, deadline: Duration) -> ExitStatus {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("waiting for a child") {
-            return status;
-        }
-        if start.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "process {} still running after {deadline:?}: killed",
-                child.id()
-            );
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
 }
