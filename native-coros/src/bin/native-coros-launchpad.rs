@@ -135,7 +135,8 @@ impl SleepingLoop {
         }
     }
 
-    /// Tasks due at the same time run in the order they were scheduled.
+    /// Tasks due at the same time run in the order they were scheduled: a
+    /// rule of this loop (Python's `heapq` and `Task.__lt__` do not keep it).
     fn schedule(&mut self, wake_at: Duration, task: usize) {
         self.scheduled += 1;
         self.waiting.push(Reverse((wake_at, self.scheduled, task))); // <15>
