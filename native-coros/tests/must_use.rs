@@ -86,7 +86,9 @@ fn the_example_marks_its_future_as_the_labs_futures_are() {
 /// Compiles `source` as a binary crate (type-checked and linted, not
 /// linked) and returns its diagnostics. Fails if it does not compile.
 fn compile(name: &str, source: &str) -> Vec<Diagnostic> {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("must_use");
+    // One directory per test process, so that two test runs never share files.
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("must_use-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("a temporary directory");
     let file = dir.join(format!("{name}.rs"));
     fs::write(&file, source).expect("writing the example");
@@ -105,6 +107,9 @@ fn compile(name: &str, source: &str) -> Vec<Diagnostic> {
         .arg(&dir)
         .arg(&file);
     let output = support::run(&mut rustc);
+    let _ = fs::remove_file(&file);
+    let _ = fs::remove_file(dir.join(format!("lib{name}.rmeta")));
+    let _ = fs::remove_dir(&dir); // once the other test's files are gone too
     assert!(
         output.status.success(),
         "{rustc:?} failed: {}\n{}",
