@@ -144,6 +144,10 @@ pub fn assert_bad_args(program: &str, argvs: &[Vec<String>]) -> String {
 /// (`program | head -0`): it must end quietly, with status 141 (as a shell
 /// reports a program stopped by a closed pipe), at its first line, whatever
 /// the machine's scheduling.
+///
+/// Unix only: on Windows, std opens the parent's end of a child's stdin pipe
+/// for overlapped I/O, and this hands that end to the program as its stdout.
+#[cfg(unix)]
 pub fn assert_closed_pipe(program: &str, args: &[&str]) {
     let started = Instant::now();
     let mut child = Command::new(program)
@@ -156,7 +160,9 @@ pub fn assert_closed_pipe(program: &str, args: &[&str]) {
     let stderr = read_all(child.stderr.take());
     let what = format!("{program} {args:?} with its stdout closed");
     let status = wait(&mut child, started + Duration::from_secs(20), &what);
-    let stderr = stderr.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+    let stderr = stderr
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap_or_default();
     assert_eq!(status.code(), Some(141), "{what}: {status:?}\n{stderr}");
     assert_eq!(stderr, "", "{what}: stderr");
 }
@@ -164,6 +170,7 @@ pub fn assert_closed_pipe(program: &str, args: &[&str]) {
 /// A pipe whose reading end is closed already, made with std alone: the
 /// writing end of the stdin of a program that has ended without reading it
 /// (`program --version`: every lab binary has it).
+#[cfg(unix)]
 fn pipe_without_reader(program: &str) -> Stdio {
     let mut reader = Command::new(program)
         .arg("--version")

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -26,28 +26,6 @@ pub const BINARIES: [&str; 4] = [DEMO1, DEMO2, DEMO3, LAUNCHPAD];
 /// Runs `cmd` to its end, stdin empty, stdout and stderr captured.
 pub fn run(cmd: &mut Command) -> Output {
     testkit::run(cmd, DEADLINE)
-}
-
-/// Runs `cmd` with a stdout whose reader is gone before the program starts,
-/// as in `cmd | head -0`: its first line meets a closed pipe, whatever the
-/// machine's scheduling. Returns how it ended and what it wrote on stderr.
-pub fn run_with_closed_stdout(cmd: &mut Command) -> (ExitStatus, String) {
-    // A pipe with no reader, made with std alone: the writing end of another
-    // program's stdin once that program has ended without reading it.
-    let mut gone = Command::new(cmd.get_program());
-    gone.arg("--version")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut reader = spawn(&mut gone);
-    let pipe = reader.stdin.take().expect("a piped stdin");
-    testkit::wait(&mut reader, Instant::now() + DEADLINE, &gone);
-
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::from(pipe))
-        .stderr(Stdio::piped());
-    let child = spawn(cmd);
-    wait_with_stderr(child, &format!("{cmd:?}"))
 }
 
 /// Waits for `child` (its stderr piped) with the deadline; returns how it
@@ -106,8 +84,3 @@ macro_rules! assert_run_snapshot {
 }
 #[allow(unused_imports)]
 pub(crate) use assert_run_snapshot;
-
-fn spawn(cmd: &mut Command) -> Child {
-    cmd.spawn()
-        .unwrap_or_else(|err| panic!("cannot start {cmd:?}: {err}"))
-}
