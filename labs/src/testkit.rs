@@ -140,19 +140,23 @@ pub fn assert_bad_args(program: &str, argvs: &[Vec<String>]) -> String {
     report
 }
 
-/// Runs `program` with `args` and its stdout closed before it writes
-/// anything (`program | head -0`): it must end quietly, with status 141 (as a
-/// shell reports a program stopped by a closed pipe), at once.
+/// Runs `program` with `args` and its stdout closed before it starts
+/// (`program | head -0`): it must end quietly, with status 141 (as a shell
+/// reports a program stopped by a closed pipe), at its first line, whatever
+/// the machine's scheduling.
+///
+/// Unix only: on Windows, std opens the parent's end of a child's stdin pipe
+/// for overlapped I/O, and this hands that end to the program as its stdout.
+#[cfg(unix)]
 pub fn assert_closed_pipe(program: &str, args: &[&str]) {
     let started = Instant::now();
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(pipe_without_reader(program))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|err| panic!("cannot start {program}: {err}"));
-    drop(child.stdout.take()); // the reader is gone before the first line
     let stderr = read_all(child.stderr.take());
     let what = format!("{program} {args:?} with its stdout closed");
     let status = wait(&mut child, started + Duration::from_secs(20), &what);
@@ -161,6 +165,24 @@ pub fn assert_closed_pipe(program: &str, args: &[&str]) {
         .unwrap_or_default();
     assert_eq!(status.code(), Some(141), "{what}: {status:?}\n{stderr}");
     assert_eq!(stderr, "", "{what}: stderr");
+}
+
+/// A pipe whose reading end is closed already, made with std alone: the
+/// writing end of the stdin of a program that has ended without reading it
+/// (`program --version`: every lab binary has it).
+#[cfg(unix)]
+fn pipe_without_reader(program: &str) -> Stdio {
+    let mut reader = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {program}: {err}"));
+    let pipe = reader.stdin.take().expect("a piped stdin");
+    let until = Instant::now() + Duration::from_secs(20);
+    wait(&mut reader, until, &format!("{program} --version"));
+    Stdio::from(pipe)
 }
 
 fn shorten(text: &str) -> String {
