@@ -3,7 +3,8 @@
 //! that the launcher's loops look at: the menu and `watch` run children that
 //! receive the same Ctrl-C, and must wait for them, or stay.
 
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::Once;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Exit status after Ctrl-C: 128 + SIGINT, as a shell reports it.
 pub const INTERRUPTED: i32 = 130;
@@ -11,25 +12,18 @@ pub const INTERRUPTED: i32 = 130;
 /// The exit status the last request asked for; 0: none.
 static REQUESTED: AtomicI32 = AtomicI32::new(0);
 
-/// Whether a handler is waiting for the next request.
-static LISTENING: AtomicBool = AtomicBool::new(false);
-
-/// Catches the next request to stop. Without a handler (none could be
-/// installed) a request stops the program the default way.
+/// Catches every request to stop from now on. Without a handler (none could
+/// be installed) a request stops the program the default way.
 pub fn listen() {
-    if !LISTENING.swap(true, Ordering::SeqCst) {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
         labs::platform::on_stop_request(record);
-    }
+    });
 }
 
 /// The handler: note the request for the main thread, which acts on it.
-fn record(status: i32) -> ! {
+fn record(status: i32) {
     REQUESTED.store(status, Ordering::SeqCst);
-    LISTENING.store(false, Ordering::SeqCst);
-    // The handler's thread has done its part; it never returns.
-    loop {
-        std::thread::park();
-    }
 }
 
 /// The exit status of a request to stop, if one came.
@@ -40,10 +34,7 @@ pub fn requested() -> Option<i32> {
     }
 }
 
-/// Forgets a request that was not for us (the Ctrl-C that stopped a child)
-/// and catches the next one. (On Windows a handler can be installed only
-/// once: after the first ignored Ctrl-C, console events are not caught.)
+/// Forgets a request that was not for us (the Ctrl-C that stopped a child).
 pub fn ignore() {
     REQUESTED.store(0, Ordering::SeqCst);
-    listen();
 }
