@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{Run, expected_frames, run_in_pty, spun_at_pace};
+use support::{Run, expected_frames, redact, run_in_pty, spun_at_pace};
 
 /// `slow()` waits this long in the tests: ten frames' worth.
 const SECONDS: f64 = 1.0;
@@ -33,18 +33,12 @@ fn ending(run: &Run) -> String {
     format!("cursor: {}\nexit status: {}\n", run.cursor(), run.exit_code)
 }
 
-/// async-std runs the task on another thread at once, so the state flags in
-/// its `Debug` output depend on that very instant: they are redacted. (smol's
-/// executor here runs on the main thread alone, so its flags never vary.)
-fn snapshot(name: &str, report: &str) {
-    let filters = if name.contains("async-std") {
-        vec![(r"Header \{ [^}]* \}", "Header { [state at that instant] }")]
-    } else {
-        vec![]
-    };
-    insta::with_settings!({ filters => filters, prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(name, report);
-    });
+/// Snapshots `report`, with the machine-dependent numbers in the
+/// `spinner object:` line of `program` redacted (see `support::redact`).
+fn snapshot(name: &str, program: &str, report: &str) {
+    let mut settings = redact::settings(program);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, report));
 }
 
 macro_rules! terminal_tests {
@@ -52,8 +46,9 @@ macro_rules! terminal_tests {
         #[test]
         fn $test() {
             let seconds = SECONDS.to_string();
-            let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--seconds", &seconds], false);
-            snapshot(concat!("terminal-", $bin), &report(&run));
+            let program = env!(concat!("CARGO_BIN_EXE_", $bin));
+            let run = run_in_pty(program, &["--seconds", &seconds], false);
+            snapshot(concat!("terminal-", $bin), program, &report(&run));
         }
     )*};
 }
@@ -65,6 +60,7 @@ terminal_tests! {
     smol => "spinner-smol",
     tokio_blocking => "spinner-tokio-blocking",
     tokio_current_thread_blocking => "spinner-tokio-current-thread-blocking",
+    tokio_spawned_blocking => "spinner-tokio-spawned-blocking",
     async_std_blocking => "spinner-async-std-blocking",
     smol_blocking => "spinner-smol-blocking",
 }
@@ -74,8 +70,9 @@ macro_rules! ctrl_c_tests {
         /// Ctrl-C mid-spin: the line is blanked, the cursor is back, status 130.
         #[test]
         fn $test() {
-            let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--seconds", "30"], true);
-            snapshot(concat!("ctrl-c-", $bin), &interrupted_report(&run));
+            let program = env!(concat!("CARGO_BIN_EXE_", $bin));
+            let run = run_in_pty(program, &["--seconds", "30"], true);
+            snapshot(concat!("ctrl-c-", $bin), program, &interrupted_report(&run));
         }
     )*};
 }
