@@ -1,5 +1,9 @@
 //! Every spinner variant in a real terminal: the final screen a person sees,
 //! whether the spinner really spun, and whether the cursor came back.
+//!
+//! These tests need a Unix pseudo-terminal (Linux, macOS); on other
+//! platforms they are skipped (compiled out).
+#![cfg(unix)]
 
 mod support;
 
