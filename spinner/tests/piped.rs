@@ -34,6 +34,17 @@ fn run(program: &str, args: &[&str]) -> Output {
     deadline::output(Command::new(program).args(args))
 }
 
+/// Runs every variant with `args`, all at once (most of a run is waiting).
+fn run_every_variant(args: &[&str]) -> Vec<Output> {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = VARIANTS
+            .iter()
+            .map(|program| scope.spawn(move || run(program, args)))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    })
+}
+
 /// A snapshot of what a shell would show: the command, its exit status, its
 /// stdout and its stderr, with the machine-dependent numbers redacted.
 fn assert_transcript(snapshot: &str, program: &str, args: &[&str]) {
@@ -54,8 +65,10 @@ fn assert_transcript(snapshot: &str, program: &str, args: &[&str]) {
 
 #[test]
 fn piped_output_is_plain_text_ending_with_the_answer() {
-    for program in VARIANTS {
-        let output = run(program, &["--seconds", "0.3"]);
+    for (program, output) in VARIANTS
+        .iter()
+        .zip(run_every_variant(&["--seconds", "0.3"]))
+    {
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{}: {output:?}", name(program));
         assert!(
@@ -124,7 +137,7 @@ fn every_variant_rejects_bad_input_the_same_way() {
         &["--seconds", "1", "--seconds", "2"],
     ];
     for args in bad_command_lines {
-        let outputs: Vec<_> = VARIANTS.iter().map(|program| run(program, args)).collect();
+        let outputs = run_every_variant(args);
         for (program, output) in VARIANTS.iter().zip(&outputs) {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let what = format!("{} {args:?}: {stderr}", name(program));
