@@ -7,6 +7,11 @@
 
 mod support;
 
+use std::collections::HashMap;
+use std::panic::resume_unwind;
+use std::sync::{LazyLock, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+
 use support::{Run, expected_frames, redact, run_in_pty, spun_at_pace};
 
 /// `slow()` waits this long in the tests: ten frames' worth.
@@ -45,16 +50,46 @@ fn snapshot(name: &str, program: &str, report: &str) {
     settings.bind(|| insta::assert_snapshot!(name, report));
 }
 
-macro_rules! terminal_tests {
-    ($($test:ident => $bin:literal,)*) => {$(
-        #[test]
-        fn $test() {
-            let seconds = SECONDS.to_string();
-            let program = env!(concat!("CARGO_BIN_EXE_", $bin));
-            let run = run_in_pty(program, &["--seconds", &seconds], false);
-            snapshot(concat!("terminal-", $bin), program, &report(&run));
+/// The run a test checks. Every run of this file starts the first time one
+/// is asked for, all at once, each on a thread of its own: a run is mostly
+/// waiting, so the file takes about as long as its longest run.
+fn run_of(name: &'static str) -> Run {
+    static RUNS: LazyLock<Mutex<HashMap<&'static str, JoinHandle<Run>>>> = LazyLock::new(|| {
+        let mut runs = HashMap::new();
+        for &(name, program) in TERMINAL_RUNS {
+            let run = thread::spawn(move || {
+                run_in_pty(program, &["--seconds", &SECONDS.to_string()], false)
+            });
+            runs.insert(name, run);
         }
-    )*};
+        for &(name, program) in CTRL_C_RUNS {
+            let run = thread::spawn(move || run_in_pty(program, &["--seconds", "30"], true));
+            runs.insert(name, run);
+        }
+        Mutex::new(runs)
+    });
+    let run = RUNS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(name)
+        .expect("each run is checked by one test");
+    run.join().unwrap_or_else(|panic| resume_unwind(panic))
+}
+
+macro_rules! terminal_tests {
+    ($($test:ident => $bin:literal,)*) => {
+        /// Runs to the end, `--seconds 1`: (snapshot name, program).
+        const TERMINAL_RUNS: &[(&str, &str)] =
+            &[$((concat!("terminal-", $bin), env!(concat!("CARGO_BIN_EXE_", $bin)))),*];
+        $(
+            #[test]
+            fn $test() {
+                let name = concat!("terminal-", $bin);
+                let program = env!(concat!("CARGO_BIN_EXE_", $bin));
+                snapshot(name, program, &report(&run_of(name)));
+            }
+        )*
+    };
 }
 
 terminal_tests! {
@@ -70,15 +105,20 @@ terminal_tests! {
 }
 
 macro_rules! ctrl_c_tests {
-    ($($test:ident => $bin:literal,)*) => {$(
-        /// Ctrl-C mid-spin: the line is blanked, the cursor is back, status 130.
-        #[test]
-        fn $test() {
-            let program = env!(concat!("CARGO_BIN_EXE_", $bin));
-            let run = run_in_pty(program, &["--seconds", "30"], true);
-            snapshot(concat!("ctrl-c-", $bin), program, &interrupted_report(&run));
-        }
-    )*};
+    ($($test:ident => $bin:literal,)*) => {
+        /// Runs interrupted by Ctrl-C: (snapshot name, program).
+        const CTRL_C_RUNS: &[(&str, &str)] =
+            &[$((concat!("ctrl-c-", $bin), env!(concat!("CARGO_BIN_EXE_", $bin)))),*];
+        $(
+            /// Ctrl-C mid-spin: the line is blanked, the cursor is back, status 130.
+            #[test]
+            fn $test() {
+                let name = concat!("ctrl-c-", $bin);
+                let program = env!(concat!("CARGO_BIN_EXE_", $bin));
+                snapshot(name, program, &interrupted_report(&run_of(name)));
+            }
+        )*
+    };
 }
 
 ctrl_c_tests! {
