@@ -1,13 +1,14 @@
 //! The spinner variants with stdout going to a pipe, not a terminal: no
 //! frames and no escape codes, the answer still arrives, bad input is one line.
 
-#[path = "support/deadline.rs"]
-mod deadline;
 #[path = "support/redact.rs"]
 mod redact;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
+use std::time::Duration;
+
+use labs::testkit::{self, Output};
 
 const VARIANTS: [&str; 9] = [
     env!("CARGO_BIN_EXE_spinner-thread"),
@@ -23,6 +24,9 @@ const VARIANTS: [&str; 9] = [
 const THREAD: &str = VARIANTS[0];
 const TOKIO: &str = VARIANTS[1];
 
+/// Far longer than any run here takes: a watchdog, not a timing check.
+const DEADLINE: Duration = Duration::from_secs(20);
+
 fn name(program: &str) -> &str {
     Path::new(program)
         .file_stem()
@@ -31,15 +35,16 @@ fn name(program: &str) -> &str {
 }
 
 fn run(program: &str, args: &[&str]) -> Output {
-    deadline::output(Command::new(program).args(args))
+    testkit::run(Command::new(program).args(args), DEADLINE)
 }
 
-/// Runs every variant with `args`, all at once (most of a run is waiting).
-fn run_every_variant(args: &[&str]) -> Vec<Output> {
+/// Runs `check` on every variant, all at once (most of a run is waiting),
+/// and returns the results in the order of [`VARIANTS`].
+fn for_every_variant<T: Send>(check: impl Fn(&str) -> T + Sync) -> Vec<T> {
     std::thread::scope(|scope| {
         let runs: Vec<_> = VARIANTS
             .iter()
-            .map(|program| scope.spawn(move || run(program, args)))
+            .map(|program| scope.spawn(|| check(program)))
             .collect();
         runs.into_iter().map(|run| run.join().unwrap()).collect()
     })
@@ -53,24 +58,19 @@ fn assert_transcript(snapshot: &str, program: &str, args: &[&str]) {
         "$ {} {}\nexit status: {}\n--- stdout\n{}--- stderr\n{}",
         name(program),
         args.join(" "),
-        output
-            .status
-            .code()
-            .map_or("none".into(), |code| code.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
+        output.code(),
+        output.stdout,
+        output.stderr,
     );
     redact::settings(program).bind(|| insta::assert_snapshot!(snapshot, transcript));
 }
 
 #[test]
 fn piped_output_is_plain_text_ending_with_the_answer() {
-    for (program, output) in VARIANTS
-        .iter()
-        .zip(run_every_variant(&["--seconds", "0.3"]))
-    {
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{}: {output:?}", name(program));
+    let outputs = for_every_variant(|program| run(program, &["--seconds", "0.3"]));
+    for (program, output) in VARIANTS.iter().zip(outputs) {
+        let stdout = &output.stdout;
+        assert_eq!(output.code(), 0, "{}: {output:?}", name(program));
         assert!(
             !stdout.contains('\x1b'),
             "{}: escape codes in a pipe: {stdout:?}",
@@ -120,53 +120,37 @@ fn a_duration_that_is_not_a_number_is_one_line_and_exit_2() {
     assert_transcript("not_a_number", TOKIO, &["--seconds", "abc"]);
 }
 
+/// Bad command lines: each is exit status 2 and one line that says what is
+/// wrong, with the same words from every variant (the options are shared).
 #[test]
 fn every_variant_rejects_bad_input_the_same_way() {
-    let bad_command_lines: [&[&str]; 12] = [
-        &["--seconds", "-1"],
-        &["--seconds", "-inf"],
-        &["--seconds", "inf"],
-        &["--seconds", "NaN"],
-        &["--seconds", "60.5"],
-        &["--seconds", "1e18"],
-        &["--seconds", "abc"],
-        &["--seconds", ""],
-        &["--seconds"],
-        &["--secs", "1"],
-        &["3"],
-        &["--seconds", "1", "--seconds", "2"],
-    ];
-    for args in bad_command_lines {
-        let outputs = run_every_variant(args);
-        for (program, output) in VARIANTS.iter().zip(&outputs) {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let what = format!("{} {args:?}: {stderr}", name(program));
-            assert_eq!(output.status.code(), Some(2), "{what}");
-            assert!(output.stdout.is_empty(), "{what}");
-            assert!(stderr.starts_with("error: "), "{what}");
-            assert_eq!(stderr.lines().count(), 1, "{what}");
-            // The same words from every variant: the options are shared.
-            assert_eq!(output.stderr, outputs[0].stderr, "{what}");
-        }
+    let mut argvs = testkit::bad_number_args(&["--seconds"]);
+    argvs.push(vec!["--seconds".into(), "60.5".into()]);
+    argvs.push(vec!["3".into()]);
+    argvs.push(
+        ["--seconds", "1", "--seconds", "2"]
+            .map(String::from)
+            .into(),
+    );
+    let reports = for_every_variant(|program| testkit::assert_bad_args(program, &argvs));
+    for (program, report) in VARIANTS.iter().zip(&reports) {
+        assert_eq!(
+            report,
+            &reports[0],
+            "{} against {}",
+            name(program),
+            name(THREAD)
+        );
     }
+    insta::assert_snapshot!("bad_args", reports[0]);
 }
 
-/// `spinner-tokio | head -1`: the reader goes away before the answer is
-/// printed. The program ends quietly, as a shell tool would, with the status
-/// of a program stopped by a closed pipe (141), not with a panic.
+/// `spinner-tokio | head -0`: the reader is gone before the first line.
+/// The program ends quietly, as a shell tool would, with the status of a
+/// program stopped by a closed pipe (141), not with a panic. (Unix only:
+/// the test makes its closed pipe the Unix way.)
+#[cfg(unix)]
 #[test]
 fn a_closed_pipe_ends_the_program_quietly() {
-    let mut child = Command::new(TOKIO)
-        .args(["--seconds", "2"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Close the reading end at once: `Answer: 42`, two seconds later, has no reader.
-    drop(child.stdout.take());
-    let status = deadline::wait(&mut child);
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    assert_eq!(status.code(), Some(labs::cli::CLOSED_PIPE));
-    assert_eq!(stderr, "");
+    for_every_variant(|program| testkit::assert_closed_pipe(program, &["--seconds", "2"]));
 }
