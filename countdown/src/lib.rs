@@ -11,7 +11,7 @@ pub struct Args {
     /// Multiplies every delay [0.1 to 10] (1 is the lab's speed; 0.5 runs
     /// twice as fast).
     #[arg(long, value_name = "F", default_value = "1", value_parser = scale,
-          allow_negative_numbers = true)]
+          allow_hyphen_values = true)]
     pub scale: f64,
 }
 

@@ -18,7 +18,10 @@
 //!   blocked countdown never waits for a worker: with fewer workers, which
 //!   countdowns share a thread changes from run to run.
 
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// The variants run this many times slower than the lab; times are divided
 /// by it, so the snapshots show the lab's own seconds.
@@ -49,24 +52,62 @@ const VARIANTS: [(&str, &str); 8] = [
     ),
 ];
 
+/// No run takes longer than this (the longest, 12 lab seconds at `--scale 2`,
+/// takes 24 s): a variant still running then is killed and the test fails.
+const DEADLINE: Duration = Duration::from_secs(60);
+
 /// Runs every variant at once (the suite takes as long as the slowest) and
 /// returns their outputs in the order of `VARIANTS`.
 fn run_all(args: &[&str]) -> Vec<Output> {
-    let children: Vec<_> = VARIANTS
-        .iter()
-        .map(|(name, program)| {
-            Command::new(program)
-                .args(args)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|err| panic!("countdown-{name}: {err}"))
-        })
-        .collect();
-    children
-        .into_iter()
-        .map(|child| child.wait_with_output().unwrap())
-        .collect()
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = VARIANTS
+            .iter()
+            .map(|(name, program)| scope.spawn(move || run(name, program, args)))
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    })
+}
+
+/// Runs one variant to its end, or kills it and fails at `DEADLINE`.
+fn run(name: &str, program: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("countdown-{name}: {err}"));
+    let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    // Read both pipes while waiting, so that a full pipe never stalls it.
+    let stdout = std::thread::spawn(move || read_all(&mut stdout));
+    let stderr = std::thread::spawn(move || read_all(&mut stderr));
+    let status = wait_until(&mut child, Instant::now() + DEADLINE)
+        .unwrap_or_else(|| panic!("countdown-{name} {args:?}: still running after {DEADLINE:?}"));
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn read_all(pipe: &mut impl Read) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    pipe.read_to_end(&mut bytes).unwrap();
+    bytes
+}
+
+/// Waits for `child` to end until `deadline`; past it, kills it: `None`.
+fn wait_until(child: &mut std::process::Child, deadline: Instant) -> Option<ExitStatus> {
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// A tick line, `elapsed` in whole milliseconds.
@@ -157,7 +198,7 @@ fn every_variant_at_a_tenth_of_a_second() {
 
 #[test]
 fn scale_shortens_every_delay_but_keeps_the_ticks() {
-    for ((name, _), output) in VARIANTS.iter().zip(run_all(&["--scale", "0.05"])) {
+    for ((name, _), output) in VARIANTS.iter().zip(run_all(&["--scale", "0.1"])) {
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "countdown-{name}: {output:?}");
         let mut ticks: Vec<_> = stdout
@@ -176,7 +217,9 @@ fn scale_shortens_every_delay_but_keeps_the_ticks() {
 
 #[test]
 fn bad_scales_are_one_line_and_exit_2() {
-    for bad in ["0", "-1", "abc", "", "1e9", "NaN"] {
+    for bad in [
+        "0", "-1", "abc", "", "1e9", "NaN", "inf", "-inf", "0.09", "10.5", "100",
+    ] {
         let outputs = run_all(&["--scale", bad]);
         for ((name, _), output) in VARIANTS.iter().zip(&outputs) {
             assert_eq!(
@@ -190,15 +233,90 @@ fn bad_scales_are_one_line_and_exit_2() {
                 "countdown-{name} --scale {bad:?}"
             );
             assert_eq!(output.stderr.iter().filter(|&&b| b == b'\n').count(), 1);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.starts_with("error: invalid value"),
+                "countdown-{name} --scale {bad:?}: {stderr}"
+            );
         }
     }
     let stderr = |bad| {
-        let output = Command::new(VARIANTS[0].1)
-            .args(["--scale", bad])
-            .output()
-            .unwrap();
-        String::from_utf8(output.stderr).unwrap()
+        let (name, program) = VARIANTS[0];
+        String::from_utf8(run(name, program, &["--scale", bad]).stderr).unwrap()
     };
     insta::assert_snapshot!("bad-scale-zero", stderr("0"));
     insta::assert_snapshot!("bad-scale-word", stderr("abc"));
+}
+
+#[test]
+fn help_shows_the_range_of_scale() {
+    for ((name, _), output) in VARIANTS.iter().zip(run_all(&["--help"])) {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "countdown-{name}: {output:?}");
+        assert!(stdout.contains("[0.1 to 10]"), "countdown-{name}: {stdout}");
+    }
+}
+
+/// How long after its start a variant may take to notice that its stdout is
+/// closed. Its next tick is due 0.6 s (1.4 s on one thread) after the start;
+/// the shortest run ends at 6 s.
+const CLOSED_PIPE_DEADLINE: Duration = Duration::from_secs(4);
+
+/// `countdown-tokio | head -2`: once the reader is gone, the next tick ends
+/// the program at once, quietly, with status 141 (128 + SIGPIPE, what a shell
+/// shows for a program stopped by a closed pipe), instead of counting on.
+#[test]
+fn a_closed_stdout_ends_every_variant_at_once_with_status_141() {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = VARIANTS
+            .iter()
+            .map(|&(name, program)| {
+                scope.spawn(move || (name, close_after_two_lines(name, program)))
+            })
+            .collect();
+        for run in runs {
+            let (name, (status, ended, stderr)) = run.join().unwrap();
+            assert_eq!(
+                status.code(),
+                Some(141),
+                "countdown-{name}: {status:?}, {stderr}"
+            );
+            assert!(stderr.is_empty(), "countdown-{name}: {stderr}");
+            assert!(ended < CLOSED_PIPE_DEADLINE, "countdown-{name}: {ended:?}");
+        }
+    });
+}
+
+/// Starts `program` at the lab's speed, reads two lines, closes its stdout,
+/// and returns how it ended, when (since its start), and its stderr. Kills it
+/// and fails if it has not ended by `CLOSED_PIPE_DEADLINE`.
+fn close_after_two_lines(name: &str, program: &str) -> (ExitStatus, Duration, String) {
+    let start = Instant::now();
+    let mut child = Command::new(program)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("countdown-{name}: {err}"));
+    let stdout = child.stdout.take().unwrap();
+    let (lines_read, two_lines) = mpsc::channel();
+    // Reads two lines, then drops the pipe's end: the reader is gone.
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let two: Vec<_> = lines.by_ref().take(2).collect();
+        let _ = lines_read.send(two.len());
+    });
+    let read = two_lines.recv_timeout(CLOSED_PIPE_DEADLINE).unwrap_or(0);
+    let status = wait_until(&mut child, start + CLOSED_PIPE_DEADLINE);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(read, 2, "countdown-{name}: two lines read");
+    let status = status.unwrap_or_else(|| {
+        panic!("countdown-{name}: still running {CLOSED_PIPE_DEADLINE:?} after its start, with stdout closed")
+    });
+    (status, start.elapsed(), stderr)
 }

@@ -28,21 +28,21 @@ struct Args {
     /// How many tasks each async runtime starts [1 to 2000000].
     #[arg(long, value_name = "N", default_value_t = 1_000_000,
           value_parser = clap::value_parser!(u32).range(1..=2_000_000),
-          allow_negative_numbers = true)]
+          allow_hyphen_values = true)]
     tasks: u32,
     /// How many OS threads at most, each with a stack of its own [1 to 10000].
     #[arg(long, value_name = "N", default_value_t = 10_000,
           value_parser = clap::value_parser!(u32).range(1..=10_000),
-          allow_negative_numbers = true)]
+          allow_hyphen_values = true)]
     threads: u32,
     /// How long each task sleeps, in seconds [0.01 to 10].
     #[arg(long, value_name = "S", default_value = "1", value_parser = sleep_seconds,
-          allow_negative_numbers = true)]
+          allow_hyphen_values = true)]
     seconds: Duration,
     /// Runs each measurement R times and shows the medians [1 to 9].
     #[arg(long, value_name = "R", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..=9),
-          allow_negative_numbers = true)]
+          allow_hyphen_values = true)]
     repeat: u32,
     /// Internal: measure one RUNTIME in this process and print the figures.
     #[arg(long, value_name = "RUNTIME", hide = true)]
