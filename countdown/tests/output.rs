@@ -16,7 +16,13 @@
 //!   due at 2.0 s, and which one prints first varies (a question in the sheet).
 //! - The multi-threaded runtimes have one worker thread per countdown, so a
 //!   blocked countdown never waits for a worker: with fewer workers, which
-//!   countdowns share a thread changes from run to run.
+//!   countdowns share a thread changes from run to run. The counts are set in
+//!   the sources (smol's executor is run by the main thread alone), so the
+//!   machine's cores, `TOKIO_WORKER_THREADS`, `ASYNC_STD_THREAD_COUNT` and
+//!   `SMOL_THREADS` change nothing here.
+//!
+//! Every process these tests start has a deadline: one that hangs is killed
+//! and fails its test.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, ExitStatus, Output, Stdio};
