@@ -54,13 +54,15 @@ mod peak_memory {
 
     pub(super) fn peak_rss() -> Option<u64> {
         let size = u32::try_from(std::mem::size_of::<PROCESS_MEMORY_COUNTERS>()).ok()?;
-        // SAFETY: PROCESS_MEMORY_COUNTERS is plain integers (all zeroes is
-        // valid). GetCurrentProcess returns a pseudo-handle that needs no
-        // closing, and GetProcessMemoryInfo writes at most `cb` bytes.
-        let mut counters: PROCESS_MEMORY_COUNTERS = unsafe { std::mem::zeroed() };
-        counters.cb = size;
+        let mut counters = PROCESS_MEMORY_COUNTERS {
+            cb: size,
+            ..Default::default()
+        };
+        // SAFETY: GetCurrentProcess returns a pseudo-handle that needs no
+        // closing, and GetProcessMemoryInfo writes at most `size` bytes into
+        // `counters`, which is that big.
         let ok = unsafe { GetProcessMemoryInfo(GetCurrentProcess(), &mut counters, size) };
-        (ok != 0).then(|| counters.PeakWorkingSetSize as u64)
+        (ok != 0).then_some(counters.PeakWorkingSetSize as u64)
     }
 }
 
