@@ -36,7 +36,8 @@ struct Args {
           allow_hyphen_values = true)]
     threads: u32,
     /// How long each task sleeps, in seconds [0.01 to 10].
-    #[arg(long, value_name = "S", default_value = "1", value_parser = sleep_seconds,
+    #[arg(long, value_name = "S", default_value = "1",
+          value_parser = labs::cli::seconds_within(0.01, 10.0),
           allow_hyphen_values = true)]
     seconds: Duration,
     /// Runs each measurement R times and shows the medians [1 to 9].
@@ -47,17 +48,6 @@ struct Args {
     /// Internal: measure one RUNTIME in this process and print the figures.
     #[arg(long, value_name = "RUNTIME", hide = true)]
     child: Option<String>,
-}
-
-/// A clap value parser for `--seconds`: from 0.01 s to 10 s (the table
-/// divides by it; longer only makes the run longer).
-fn sleep_seconds(text: &str) -> Result<Duration, String> {
-    let seconds = labs::cli::seconds(text)?;
-    if (Duration::from_millis(10)..=Duration::from_secs(10)).contains(&seconds) {
-        Ok(seconds)
-    } else {
-        Err("expected a number of seconds from 0.01 to 10".to_string())
-    }
 }
 
 const RUNTIMES: [&str; 4] = ["tokio", "async-std", "smol", "thread"];
