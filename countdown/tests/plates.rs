@@ -86,3 +86,24 @@ fn help_shows_the_range_of_every_number() {
         assert!(help.contains(range), "{range} in {help}");
     }
 }
+
+/// `countdown-plates | head -0`: the reader is gone before the first line;
+/// the benchmark ends at once, quietly, with status 141. Skipped on Windows
+/// (see `labs::testkit::assert_closed_pipe`).
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_the_benchmark_quietly_with_141() {
+    labs::testkit::assert_closed_pipe(
+        PLATES,
+        &[
+            "--tasks",
+            "20",
+            "--threads",
+            "5",
+            "--seconds",
+            "0.01",
+            "--repeat",
+            "1",
+        ],
+    );
+}
