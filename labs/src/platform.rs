@@ -5,17 +5,17 @@
 // ---------------------------------------------------------------------------
 // Being asked to stop: Ctrl-C, `kill`, a closed terminal.
 
-/// Calls `stop(status)` on a thread of its own when the user or the system
-/// asks this program to stop, with the exit status a shell would report:
+/// Calls `stop(status)`, on a thread of its own, each time the user or the
+/// system asks this program to stop, with the exit status a shell would report:
 /// 128 + the signal's number on Unix (Ctrl-C 130, SIGTERM 143, SIGHUP 129,
 /// Ctrl-\ 131); 130 on Windows for every console event (Ctrl-C, Ctrl-Break,
 /// the console window closed). Returns false when no handler could be
-/// installed: the program then stops the default way.
+/// installed: the program then stops the default way. Install it once.
 ///
 /// Unix: a signal this program was started with ignored (`nohup` ignores
 /// SIGHUP; a shell starts background jobs with SIGINT ignored) stays
 /// ignored.
-pub fn on_stop_request(stop: fn(i32) -> !) -> bool {
+pub fn on_stop_request(stop: fn(i32)) -> bool {
     imp::on_stop_request(stop)
 }
 
@@ -26,13 +26,13 @@ mod imp {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     use signal_hook::iterator::Signals;
 
-    pub fn on_stop_request(stop: fn(i32) -> !) -> bool {
+    pub fn on_stop_request(stop: fn(i32)) -> bool {
         let wanted = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].into_iter();
         let Ok(mut signals) = Signals::new(wanted.filter(|&signal| !ignored(signal))) else {
             return false;
         };
         thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
+            for signal in signals.forever() {
                 stop(128 + signal);
             }
         });
@@ -56,14 +56,14 @@ mod imp {
 mod imp {
     /// `ctrlc` hands every console control event (Ctrl-C, Ctrl-Break, the
     /// window closed, log-off, shut-down) to one handler on a thread of its own.
-    pub fn on_stop_request(stop: fn(i32) -> !) -> bool {
+    pub fn on_stop_request(stop: fn(i32)) -> bool {
         ctrlc::set_handler(move || stop(130)).is_ok()
     }
 }
 
 #[cfg(not(any(unix, windows)))]
 mod imp {
-    pub fn on_stop_request(_stop: fn(i32) -> !) -> bool {
+    pub fn on_stop_request(_stop: fn(i32)) -> bool {
         false
     }
 }
