@@ -59,6 +59,8 @@ const RUNTIMES: [&str; 4] = ["tokio", "async-std", "smol", "thread"];
 struct Figures {
     wall: Duration,
     memory: Option<(u64, u64)>,
+    /// How many tasks or threads ran: for threads, the OS may allow fewer.
+    tasks: u32,
 }
 
 fn main() {
@@ -88,6 +90,7 @@ fn parent(args: &Args) {
         "{:<11} {:>9} {:>9} {:>10} {:>11} {:>10}",
         "runtime", "tasks", "wall", "wall/sleep", "peak RSS", "bytes/task"
     );
+    let mut short = None;
     for runtime in RUNTIMES {
         let tasks = if runtime == "thread" {
             args.tasks.min(args.threads)
@@ -97,6 +100,12 @@ fn parent(args: &Args) {
         let runs: Vec<Figures> = (0..args.repeat)
             .map(|_| measure(&exe, args, runtime, tasks))
             .collect();
+        let ran = runs.iter().map(|f| f.tasks).min().unwrap_or(tasks);
+        if ran < tasks {
+            short = Some(format!(
+                "{runtime}: this system let a process start {ran} threads, not {tasks}."
+            ));
+        }
         let wall = median(runs.iter().map(|f| f.wall.as_secs_f64()).collect());
         let memory: Option<Vec<(u64, u64)>> = runs.iter().map(|f| f.memory).collect();
         let (peak, per_task) = match memory {
@@ -105,7 +114,10 @@ fn parent(args: &Args) {
                 let per_task = median(
                     memory
                         .iter()
-                        .map(|&(peak, base)| peak.saturating_sub(base) as f64 / f64::from(tasks))
+                        .zip(&runs)
+                        .map(|(&(peak, base), run)| {
+                            peak.saturating_sub(base) as f64 / f64::from(run.tasks)
+                        })
                         .collect(),
                 );
                 (format!("{:.1} MB", peak / 1e6), format!("{per_task:.0}"))
@@ -113,7 +125,7 @@ fn parent(args: &Args) {
             None => ("n/a".to_string(), "n/a".to_string()),
         };
         println!(
-            "{runtime:<11} {tasks:>9} {wall:>8.2}s {:>9.2}x {peak:>11} {per_task:>10}",
+            "{runtime:<11} {ran:>9} {wall:>8.2}s {:>9.2}x {peak:>11} {per_task:>10}",
             wall / sleep
         );
     }
@@ -126,6 +138,9 @@ fn parent(args: &Args) {
         "(asyncio)", 1_000_000, 23.6, 23.6, "1500.0 MB", "~1500"
     );
     println!();
+    if let Some(short) = short {
+        println!("{short}");
+    }
     println!("(asyncio): Python's asyncio, not run here: a million asyncio.sleep(1) tasks,");
     println!("measured once on a 2-core machine where tokio took 1.6 s and 456 B per task,");
     println!("smol 1.45 s and 265 B.");
@@ -158,9 +173,10 @@ fn measure(exe: &std::path::Path, args: &Args, runtime: &str, tasks: u32) -> Fig
         .filter_map(|word| word.parse().ok())
         .collect();
     match (output.status.success(), numbers.as_slice()) {
-        (true, &[wall_us, peak, base]) => Figures {
+        (true, &[wall_us, peak, base, ran]) if ran > 0 => Figures {
             wall: Duration::from_micros(wall_us),
             memory: (peak > 0).then_some((peak, base)),
+            tasks: u32::try_from(ran).unwrap_or(tasks),
         },
         _ => fail(
             1,
@@ -173,22 +189,19 @@ fn measure(exe: &std::path::Path, args: &Args, runtime: &str, tasks: u32) -> Fig
 }
 
 /// In the child: starts the tasks, waits for all of them, prints
-/// `wall_us peak_bytes base_bytes` on one line (0 0 if memory is unknown).
+/// `wall_us peak_bytes base_bytes tasks` on one line (0 0 for the memory if
+/// it is unknown; `tasks` is how many ran).
 fn child(args: &Args, runtime: &str) {
     let (n, delay) = (args.tasks, args.seconds);
-    let wall = match runtime {
-        "tokio" => on_tokio(n, delay),
-        "async-std" => on_async_std(n, delay),
-        "smol" => on_smol(n, delay),
+    let (wall, ran) = match runtime {
+        "tokio" => (on_tokio(n, delay), n),
+        "async-std" => (on_async_std(n, delay), n),
+        "smol" => (on_smol(n, delay), n),
         "thread" => on_threads(n.min(args.threads), delay),
         _ => fail(2, format!("--child: unknown runtime {runtime:?}")),
     };
-    let peak = peak_rss().unwrap_or(0);
-    println!(
-        "{} {peak} {}",
-        wall.as_micros(),
-        BASE.load(Ordering::Relaxed)
-    );
+    let (peak, base) = (peak_rss().unwrap_or(0), BASE.load(Ordering::Relaxed));
+    println!("{} {peak} {base} {ran}", wall.as_micros());
     exit(0)
 }
 
@@ -254,20 +267,26 @@ fn on_smol(n: u32, delay: Duration) -> Duration {
     }))
 }
 
-fn on_threads(n: u32, delay: Duration) -> Duration {
+/// Starts up to `n` threads: the OS may refuse some (macOS allows a few
+/// thousand per process), and then the row shows how many ran.
+fn on_threads(n: u32, delay: Duration) -> (Duration, u32) {
     mark_base();
     let start = Instant::now();
     let handles: Vec<_> = (0..n)
-        .map(|i| {
+        .map_while(|_| {
             std::thread::Builder::new()
                 .spawn(move || std::thread::sleep(delay))
-                .unwrap_or_else(|err| fail(1, format!("thread {i}: {err}")))
+                .ok()
         })
         .collect();
+    let ran = u32::try_from(handles.len()).unwrap_or(n);
+    if ran == 0 {
+        fail(1, "the system refused to start a thread");
+    }
     for handle in handles {
         handle
             .join()
             .unwrap_or_else(|_| fail(1, "a thread panicked"));
     }
-    start.elapsed()
+    (start.elapsed(), ran)
 }
