@@ -5,14 +5,16 @@
 //!
 //! The runtime has one thread (`current_thread`), like asyncio's event loop.
 //! Experiments: in `slow()`, replace the `spawn_blocking` line with
-//! `primes::is_prime(n) // <3>` (`primes-tokio-blocking` is this file with
-//! that edit), or with `primes::is_prime_yielding(n, 10_000,
-//! tokio::task::yield_now).await // <3>` (`primes-tokio-yield`).
+//! `Ok(primes::is_prime(n)) // <3>` (`primes-tokio-blocking` is this file
+//! with that edit), or with
+//! `Ok(primes::is_prime_yielding(n, 10_000, tokio::task::yield_now).await) // <3>`
+//! (`primes-tokio-yield`).
 
 use std::time::{Duration, Instant};
 
 use labs::StatusLine;
 use primes::{AsyncArgs, watch};
+use tokio::task::JoinError;
 
 async fn spin(msg: &str) {
     let line = StatusLine::new(); // <1>
@@ -22,15 +24,13 @@ async fn spin(msg: &str) {
     }
 }
 
-async fn slow(n: u64) -> bool {
-    tokio::task::spawn_blocking(move || primes::is_prime(n))
-        .await
-        .expect("no panic") // <3>
+async fn slow(n: u64) -> Result<bool, JoinError> {
+    tokio::task::spawn_blocking(move || primes::is_prime(n)).await // <3>
 }
 
 async fn supervisor(n: u64) -> bool {
     let spinner = tokio::spawn(watch("spinner", spin("thinking!"))); // <4>
-    let prime = slow(n).await; // <5>
+    let prime = slow(n).await.expect("the check does not panic"); // <5>
     spinner.abort(); // <6>
     let _cancelled = spinner.await; // <7>
     prime

@@ -1,0 +1,104 @@
+//! Part 1 and 2, run for real: every spinner variant in a real terminal
+//! (frames drawn or not, the terminal restored), and debug mode's warning,
+//! present for the broken variant and absent for the others.
+//!
+//! The times a variant prints depend on the machine, so they are replaced by
+//! `[t]` (shown to 0.01 s, compared not at all). What is pinned does not
+//! depend on the machine's speed or core count: whether the spinner drew no
+//! frame, or more than one (the test's number takes about 0.8 s here; even
+//! a machine four times faster leaves time for a second frame, due 100 ms
+//! after the first), and which task debug mode names.
+
+mod support;
+
+use std::process::Command;
+
+use support::{DEADLINE, name, run};
+
+const ASYNC_VARIANTS: [&str; 5] = [
+    env!("CARGO_BIN_EXE_primes-tokio-blocking"),
+    env!("CARGO_BIN_EXE_primes-tokio-yield"),
+    env!("CARGO_BIN_EXE_primes-tokio"),
+    env!("CARGO_BIN_EXE_primes-async-std"),
+    env!("CARGO_BIN_EXE_primes-smol"),
+];
+
+/// A number whose check takes about 0.3 s in a debug build here (the
+/// largest prime below 10^16): three times the debug threshold.
+const DEBUG_NUMBER: &str = "9999999999999937";
+
+fn snapshot(name: &str, report: &str) {
+    insta::with_settings!({
+        filters => vec![(r"\b\d+\.\d+ (s|seconds)\b", "[t] $1")],
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, report);
+    });
+}
+
+/// `--debug` on every async variant, output piped: the broken variant is
+/// reported (its supervisor held the thread for the whole check), the
+/// cured and yielding ones are not.
+#[test]
+fn debug_mode_names_the_task_that_blocks() {
+    for program in ASYNC_VARIANTS {
+        let output = run(
+            Command::new(program).args(["--debug", "--number", DEBUG_NUMBER]),
+            DEADLINE,
+        );
+        assert!(output.status.success(), "{}: {output:?}", name(program));
+        let report = format!(
+            "stdout:\n{}stderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        snapshot(&format!("debug-{}", name(program)), &report);
+    }
+}
+
+#[cfg(unix)]
+mod terminal {
+    use super::snapshot;
+    use super::support::{Run, SPINNER_NUMBER, run_in_pty};
+
+    /// What a person sees, as a snapshot: the final screen, then the facts
+    /// that the final screen cannot show.
+    fn report(run: &Run) -> String {
+        let frames = match run.frames() {
+            0 => "none: the spinner never ran".to_string(),
+            1 => "one: the spinner started, then froze".to_string(),
+            _ => "more than one: the spinner turned".to_string(),
+        };
+        format!(
+            "{}\n---\nframes drawn: {frames}\ncursor: {}\nexit status: {}\n",
+            run.screen(),
+            run.cursor(),
+            run.exit_code
+        )
+    }
+
+    macro_rules! terminal_tests {
+        ($($test:ident => $bin:literal,)*) => {$(
+            #[test]
+            fn $test() {
+                let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--number", SPINNER_NUMBER]);
+                snapshot(concat!("terminal-", $bin), &report(&run));
+            }
+        )*};
+    }
+
+    terminal_tests! {
+        thread => "primes-thread",
+        tokio_blocking => "primes-tokio-blocking",
+        tokio_yield => "primes-tokio-yield",
+        tokio => "primes-tokio",
+        async_std => "primes-async-std",
+        smol => "primes-smol",
+    }
+}
+
+/// The terminal tests need a pseudo-terminal: on Windows they are skipped,
+/// and this says so in the test list.
+#[cfg(not(unix))]
+#[test]
+fn terminal_tests_are_skipped_on_this_platform() {}
