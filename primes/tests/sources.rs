@@ -9,26 +9,15 @@ const LAB: Lab = Lab {
 
 #[test]
 fn the_broken_and_yielding_variants_are_the_cured_one_with_one_line_edited() {
-    let cure = "tokio::task::spawn_blocking(move || primes::is_prime(n)).await.expect(\"no panic\") // <3>";
-    LAB.assert_one_line_edit(
-        "tokio",
-        "tokio-blocking",
-        cure,
-        "primes::is_prime(n) // <3>",
-    );
-    LAB.assert_one_line_edit(
-        "tokio",
-        "tokio-yield",
-        cure,
-        "primes::is_prime_yielding(n, 10_000, tokio::task::yield_now).await // <3>",
-    );
+    let cure = "tokio::task::spawn_blocking(move || primes::is_prime(n)).await // <3>";
+    let blocking = "Ok(primes::is_prime(n)) // <3>";
+    let yielding = "Ok(primes::is_prime_yielding(n, 10_000, tokio::task::yield_now).await) // <3>";
+    LAB.assert_one_line_edit("tokio", "tokio-blocking", cure, blocking);
+    LAB.assert_one_line_edit("tokio", "tokio-yield", cure, yielding);
     // The header tells participants to make both edits by hand.
     let header = LAB.source("tokio");
-    assert!(header.contains("`primes::is_prime(n) // <3>`"), "{header}");
-    assert!(
-        header.contains("tokio::task::yield_now).await // <3>`"),
-        "{header}"
-    );
+    assert!(header.contains(&format!("`{blocking}`")), "{header}");
+    assert!(header.contains(&format!("`{yielding}`")), "{header}");
 }
 
 #[test]

@@ -71,6 +71,7 @@ pub fn run(command: &mut Command, deadline: Duration) -> Output {
 }
 
 #[cfg(unix)]
+#[allow(unused_imports)] // the pool tests use no terminal
 pub use pty::*;
 
 #[cfg(unix)]
