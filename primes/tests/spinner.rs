@@ -41,11 +41,22 @@ fn snapshot(name: &str, report: &str) {
 /// cured and yielding ones are not.
 #[test]
 fn debug_mode_names_the_task_that_blocks() {
-    for program in ASYNC_VARIANTS {
-        let output = run(
-            Command::new(program).args(["--debug", "--number", DEBUG_NUMBER]),
-            DEADLINE,
-        );
+    // All at once: the test takes as long as the slowest variant.
+    let outputs: Vec<_> = std::thread::scope(|scope| {
+        let runs: Vec<_> = ASYNC_VARIANTS
+            .iter()
+            .map(|program| {
+                scope.spawn(move || {
+                    run(
+                        Command::new(program).args(["--debug", "--number", DEBUG_NUMBER]),
+                        DEADLINE,
+                    )
+                })
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().unwrap()).collect()
+    });
+    for (program, output) in ASYNC_VARIANTS.iter().zip(outputs) {
         assert!(output.status.success(), "{}: {output:?}", name(program));
         let report = format!(
             "stdout:\n{}stderr:\n{}",
