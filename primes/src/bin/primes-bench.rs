@@ -200,6 +200,11 @@ fn main() {
         verdicts.join(", "),
         if met { "met" } else { "NOT met" }
     );
+    if !met {
+        println!(
+            "The figures need an otherwise idle machine: anything else running takes cores away."
+        );
+    }
     if lab_numbers {
         println!(
             "Python (CPython, the GIL): 2 threads are no faster than 1; 2 processes are 1.76x."

@@ -42,8 +42,7 @@ fn start_jobs(numbers: &[u64], workers: u32) -> Receiver<Checked> {
 fn report(results: Receiver<Checked>) -> usize {
     let mut checked = 0;
     for result in results {
-        // <19>
-        println!("{result}");
+        println!("{result}"); // <19>
         checked += 1;
     }
     checked

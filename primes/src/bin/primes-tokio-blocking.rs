@@ -3,7 +3,8 @@
 //!
 //!     cargo run --bin primes-tokio [-- --number 999999999999999989 --debug]
 //!
-//! The runtime has one thread (`current_thread`), like asyncio's event loop.
+//! Every task runs on one thread (`current_thread`), like asyncio's event
+//! loop; `spawn_blocking` runs the check on a thread of tokio's blocking pool.
 //! Experiments: in `slow()`, replace the `spawn_blocking` line with
 //! `Ok(primes::is_prime(n)) // <3>` (`primes-tokio-blocking` is this file
 //! with that edit), or with
