@@ -13,7 +13,8 @@ mod support;
 
 use std::process::Command;
 
-use support::{DEADLINE, name, run};
+use labs::testkit::run;
+use support::{DEADLINE, name};
 
 const ASYNC_VARIANTS: [&str; 5] = [
     env!("CARGO_BIN_EXE_primes-tokio-blocking"),
@@ -39,30 +40,40 @@ fn snapshot(name: &str, report: &str) {
 /// `--debug` on every async variant, output piped: the broken variant is
 /// reported (its supervisor held the thread for the whole check), the
 /// cured and yielding ones are not.
+///
+/// Debug mode times polls by the clock, as asyncio does, so on a machine
+/// far busier than it has cores, the OS may stop a thread in the middle of
+/// a poll for longer than 100 ms, and a poll that did no wrong is reported
+/// (the sheet says so). The yielding variant, on the CPU all the time, is
+/// the one exposed. A blocking bug is reported on every run; such a stall
+/// almost never twice in a row: a variant reported is run again, up to
+/// twice, and must come out clean once.
 #[test]
 fn debug_mode_names_the_task_that_blocks() {
+    let debug = |program: &str| {
+        run(
+            Command::new(program).args(["--debug", "--number", DEBUG_NUMBER]),
+            DEADLINE,
+        )
+    };
     // All at once: the test takes as long as the slowest variant.
     let outputs: Vec<_> = std::thread::scope(|scope| {
         let runs: Vec<_> = ASYNC_VARIANTS
             .iter()
-            .map(|program| {
-                scope.spawn(move || {
-                    run(
-                        Command::new(program).args(["--debug", "--number", DEBUG_NUMBER]),
-                        DEADLINE,
-                    )
-                })
-            })
+            .map(|program| scope.spawn(move || debug(program)))
             .collect();
         runs.into_iter().map(|run| run.join().unwrap()).collect()
     });
-    for (program, output) in ASYNC_VARIANTS.iter().zip(outputs) {
+    for (program, mut output) in ASYNC_VARIANTS.iter().zip(outputs) {
+        let broken = program.ends_with("-blocking");
+        for _ in 0..2 {
+            if broken || output.stderr.is_empty() {
+                break;
+            }
+            output = debug(program);
+        }
         assert!(output.status.success(), "{}: {output:?}", name(program));
-        let report = format!(
-            "stdout:\n{}stderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let report = format!("stdout:\n{}stderr:\n{}", output.stdout, output.stderr);
         snapshot(&format!("debug-{}", name(program)), &report);
     }
 }

@@ -1,12 +1,10 @@
 //! Runs the primes binaries as a person would, each with a deadline: through
-//! pipes ([`run`]) or in a real pseudo-terminal ([`run_in_pty`], Unix only).
+//! pipes (`labs::testkit::run`) or in a real pseudo-terminal ([`run_in_pty`],
+//! Unix only).
 
 #![allow(dead_code)] // each test binary uses a part
 
-use std::io::Read;
-use std::process::{Command, Output, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Far longer than any run of the tests takes (a few seconds each, on a
 /// busy machine), so a hang fails the test instead of stalling the suite.
@@ -27,47 +25,6 @@ pub fn name(program: &str) -> &str {
         .file_stem()
         .and_then(|stem| stem.to_str())
         .unwrap_or(program)
-}
-
-/// Runs `command` with stdin closed and its output piped; kills it and fails
-/// the test if it is still running after `deadline`.
-pub fn run(command: &mut Command, deadline: Duration) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("start {command:?}: {err}"));
-    // Read both pipes on threads, so a full pipe never blocks the program.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} still running after {deadline:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
 }
 
 #[cfg(unix)]
