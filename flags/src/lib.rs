@@ -57,28 +57,45 @@ pub struct Site {
 }
 
 impl Site {
-    /// Parses `http://host[:port][/path]`; the path defaults to `/flags`.
+    /// Parses `http://host[:port][/path]` (with `http::Uri`); the port
+    /// defaults to 80 and the path to `/flags`. No user name, query or
+    /// fragment: they have no place in a flag's URL.
     pub fn parse(url: &str) -> Result<Site, String> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or("expected a plain http:// URL, like http://localhost:8000/flags")?;
-        let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-        if host.is_empty() || host.contains(['?', '#', '@', ' ']) {
-            return Err("expected a host name after http://".to_string());
-        }
-        let host = if host
-            .rsplit_once(':')
-            .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
+        const EXAMPLE: &str = "like http://localhost:8000/flags";
+        let uri: hyper::Uri = url
+            .trim()
+            .parse()
+            .map_err(|err| format!("not a URL ({err}): expected one {EXAMPLE}"))?;
+        if !uri
+            .scheme_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case("http"))
         {
-            host.to_string()
-        } else if host.contains(':') && !host.ends_with(']') {
-            return Err("expected a port number from 1 to 65535 after the host".to_string());
-        } else {
-            format!("{host}:80")
+            return Err(format!("expected a plain http:// URL, {EXAMPLE}"));
+        }
+        let authority = match uri.authority() {
+            Some(authority) if !authority.host().is_empty() => authority,
+            _ => return Err(format!("expected a host name after http://, {EXAMPLE}")),
         };
-        let path = match path.trim_end_matches('/') {
+        if authority.as_str().contains('@') {
+            return Err("expected no user name in the URL".to_string());
+        }
+        if uri.query().is_some() || url.contains('#') {
+            return Err(format!(
+                "expected no ?query or #fragment in the URL, {EXAMPLE}"
+            ));
+        }
+        // `port()` is None both without a port and with one out of range.
+        let port = match authority.port().map(|port| port.as_u16()) {
+            None if authority.as_str() == authority.host() => 80,
+            None | Some(0) => {
+                return Err("expected a port number from 1 to 65535 after the host".into());
+            }
+            Some(port) => port,
+        };
+        let host = format!("{}:{port}", authority.host().to_ascii_lowercase());
+        let path = match uri.path().trim_end_matches('/') {
             "" => "/flags".to_string(),
-            path => format!("/{path}"),
+            path => path.to_string(),
         };
         Ok(Site {
             base: format!("http://{host}{path}"),
@@ -191,6 +208,18 @@ impl Error {
 
 static SHOWN: AtomicBool = AtomicBool::new(false);
 
+/// A clap value parser for a number of seconds from `min` to `max`.
+pub fn seconds_within(min: f64, max: f64) -> impl Fn(&str) -> Result<Duration, String> + Clone {
+    move |text: &str| {
+        let range = || format!("expected a number of seconds from {min} to {max}");
+        let value: f64 = text.trim().parse().map_err(|_| range())?;
+        if !(min..=max).contains(&value) {
+            return Err(range());
+        }
+        Duration::try_from_secs_f64(value).map_err(|_| range())
+    }
+}
+
 /// Prints a country code as its flag arrives, on the line of codes.
 pub fn show(cc: &str) {
     let mut out = io::stdout().lock();
@@ -277,11 +306,24 @@ mod tests {
             Site::parse("http://example.org/x/").unwrap().base(),
             "http://example.org:80/x"
         );
+        assert_eq!(
+            Site::parse("HTTP://LocalHost:8000/").unwrap().base(),
+            "http://localhost:8000/flags"
+        );
+        assert_eq!(
+            Site::parse("http://[::1]:8000").unwrap().host(),
+            "[::1]:8000"
+        );
         for bad in [
             "localhost:8000",
             "https://a:1/flags",
             "http://",
             "http://a:99999/flags",
+            "http://a:0/flags",
+            "http://a/flags?x=1",
+            "http://a/flags#frag",
+            "http://me@a/flags",
+            "/flags",
         ] {
             assert!(Site::parse(bad).is_err(), "{bad:?} was accepted");
         }

@@ -9,21 +9,25 @@
 //! ```
 //!
 //! Every request first waits for the configured delay, then (with the
-//! configured probability) answers 418 I'm a teapot instead.
+//! configured probability) answers 418 I'm a teapot instead, or (with another
+//! probability) sends only the first half of the body although its
+//! Content-Length promises all of it, then closes the connection: a body cut
+//! off mid-way, as a dropped network connection would leave it.
 
 use std::convert::Infallible;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue};
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
@@ -55,14 +59,20 @@ impl Delay {
     }
 }
 
+impl Delay {
+    /// The longest delay the server accepts: a minute is already a stall.
+    pub const MAX: Duration = Duration::from_secs(60);
+}
+
 impl FromStr for Delay {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
+        let seconds = crate::seconds_within(0.0, Delay::MAX.as_secs_f64());
         match text.split_once("..") {
-            None => labs::cli::seconds(text).map(Delay::fixed),
+            None => seconds(text).map(Delay::fixed),
             Some((min, max)) => {
-                let (min, max) = (labs::cli::seconds(min)?, labs::cli::seconds(max)?);
+                let (min, max) = (seconds(min)?, seconds(max)?);
                 if min > max {
                     return Err("in MIN..MAX, MIN must not be more than MAX".to_string());
                 }
@@ -105,6 +115,8 @@ pub struct Config {
     pub delay: Delay,
     /// Probability of answering 418 I'm a teapot instead.
     pub error_rate: f64,
+    /// Probability of cutting a good answer's body off mid-way.
+    pub cut_rate: f64,
     /// Makes delays and errors reproducible: the same seed gives the same
     /// outcomes for the same sequence of requests.
     pub seed: Option<u64>,
@@ -119,6 +131,7 @@ impl Default for Config {
             port: 0,
             delay: Delay::default(),
             error_rate: 0.0,
+            cut_rate: 0.0,
             seed: None,
             verbose: false,
         }
@@ -157,14 +170,31 @@ struct Shared {
     stats: Stats,
 }
 
+/// What happens to a request, beyond its delay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Answer,
+    Teapot,
+    Cut,
+}
+
 impl Shared {
-    /// The delay and the fate of the next request, drawn in arrival order.
-    fn draw(&self) -> (Duration, bool) {
+    /// The delay and the fate of the next request, drawn in arrival order
+    /// (always the same number of draws, so that one option does not shift
+    /// the outcomes of another).
+    fn draw(&self) -> (Duration, Fate) {
         let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
         let Delay { min, max } = self.config.delay;
         let delay = min + (max - min).mul_f64(rng.f64());
-        let teapot = rng.f64() < self.config.error_rate;
-        (delay, teapot)
+        let (teapot, cut) = (rng.f64(), rng.f64());
+        let fate = if teapot < self.config.error_rate {
+            Fate::Teapot
+        } else if cut < self.config.cut_rate {
+            Fate::Cut
+        } else {
+            Fate::Answer
+        };
+        (delay, fate)
     }
 }
 
@@ -310,15 +340,18 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
 async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Answer>, Infallible> {
     let _in_flight = InFlight::enter(&shared.stats);
-    let (delay, teapot) = shared.draw();
+    let (delay, fate) = shared.draw();
     tokio::time::sleep(delay).await;
-    let response = if teapot {
+    let mut response = if fate == Fate::Teapot {
         plain(StatusCode::IM_A_TEAPOT, "I'm a teapot\n")
     } else {
         route(request.method(), request.uri().path())
     };
+    if fate == Fate::Cut && response.status() == StatusCode::OK {
+        response = cut_short(response);
+    }
     if shared.config.verbose {
         eprintln!(
             "{} {} -> {} ({:.2}s)",
@@ -331,7 +364,7 @@ async fn handle(
     Ok(response)
 }
 
-fn route(method: &Method, path: &str) -> Response<Full<Bytes>> {
+fn route(method: &Method, path: &str) -> Response<Answer> {
     let Some((cc, file)) = path
         .strip_prefix("/flags/")
         .and_then(|rest| rest.split_once('/'))
@@ -365,7 +398,7 @@ fn route(method: &Method, path: &str) -> Response<Full<Bytes>> {
     }
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+fn plain(status: StatusCode, text: &'static str) -> Response<Answer> {
     body(
         status,
         "text/plain; charset=utf-8",
@@ -373,13 +406,71 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
     )
 }
 
-fn body(status: StatusCode, content_type: &'static str, bytes: Bytes) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(bytes));
+fn body(status: StatusCode, content_type: &'static str, bytes: Bytes) -> Response<Answer> {
+    let mut response = Response::new(Answer::Whole(Some(bytes)));
     *response.status_mut() = status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
+}
+
+/// The same answer with its body cut off after the first half, although its
+/// Content-Length still announces all of it.
+fn cut_short(response: Response<Answer>) -> Response<Answer> {
+    let (mut parts, body) = response.into_parts();
+    let Answer::Whole(Some(bytes)) = body else {
+        return Response::from_parts(parts, body);
+    };
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let half = bytes.slice(..bytes.len() / 2);
+    // The pause lets hyper send the head and the half before the error
+    // closes the connection (an error at once would close it unsent).
+    let pause = Box::pin(tokio::time::sleep(Duration::from_millis(20)));
+    Response::from_parts(parts, Answer::Cut(Some(half), pause))
+}
+
+/// A response body: all of it in one frame, or the first part of it, a
+/// pause, then an error, which makes hyper close the connection mid-body.
+pub(crate) enum Answer {
+    Whole(Option<Bytes>),
+    Cut(Option<Bytes>, Pin<Box<tokio::time::Sleep>>),
+}
+
+impl Body for Answer {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            Answer::Whole(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
+            Answer::Cut(half, pause) => match half.take() {
+                Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                None => pause
+                    .as_mut()
+                    .poll(cx)
+                    .map(|()| Some(Err(io::Error::other("body cut short on purpose")))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Answer::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Answer::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Answer::Cut(..) => SizeHint::default(),
+        }
+    }
 }
 
 #[cfg(test)]

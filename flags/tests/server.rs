@@ -3,11 +3,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
 use flags::{Config, FlagServer, country_codes, flag_gif};
-use support::{get, settings, transcript};
+use support::{Running, get, run, settings, transcript};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_flags-server");
 
@@ -110,15 +110,16 @@ fn a_seeded_error_rate_gives_the_same_outcomes_twice() {
 
 #[test]
 fn the_binary_serves_and_logs_each_request() {
-    let mut child = Command::new(SERVER)
-        .args(["--port", "0", "-v", "--delay", "0.01..0.02", "--seed", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    stdout.read_line(&mut banner).unwrap();
+    let server = Running::start(Command::new(SERVER).args([
+        "--port",
+        "0",
+        "-v",
+        "--delay",
+        "0.01..0.02",
+        "--seed",
+        "1",
+    ]));
+    let banner = server.line_within(Duration::from_secs(10)) + "\n";
     let url = banner
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -126,15 +127,7 @@ fn the_binary_serves_and_logs_each_request() {
         .to_string();
     let (status, _, _) = get(&format!("{url}/br/metadata.json"));
     let (missing, _, _) = get(&format!("{url}/zz/zz.gif"));
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = server.kill();
     assert_eq!((status, missing), (200, 404));
     settings().bind(|| {
         let mut settings = insta::Settings::clone_current();
@@ -156,7 +149,7 @@ fn bad_options_are_one_line_and_exit_2() {
         &["--seed", "x"],
         &["--colour"],
     ] {
-        let output = Command::new(SERVER).args(args).output().unwrap();
+        let output = run(Command::new(SERVER).args(args));
         assert_eq!(
             String::from_utf8_lossy(&output.stderr).lines().count(),
             1,
@@ -171,9 +164,6 @@ fn bad_options_are_one_line_and_exit_2() {
 fn a_port_in_use_is_one_line_and_exit_1() {
     let server = start(Config::default());
     let port = server.addr().port().to_string();
-    let output = Command::new(SERVER)
-        .args(["--port", &port])
-        .output()
-        .unwrap();
+    let output = run(Command::new(SERVER).args(["--port", &port]));
     settings().bind(|| insta::assert_snapshot!(transcript(&output)));
 }

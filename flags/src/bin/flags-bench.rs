@@ -11,6 +11,7 @@
 //! `cargo run` builds only this program, so under `cargo run` it first builds
 //! the clients it runs (`cargo build -p flags --bins`, same profile).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -26,18 +27,22 @@ const CLIENTS: [&str; 5] = ["sequential", "thread", "tokio", "async-std", "smol"
 #[derive(Debug, clap::Parser)]
 #[command(version)]
 struct Args {
-    /// The server's delay per request, D, in seconds.
-    #[arg(long, value_name = "SECS", default_value = "0.5", value_parser = labs::cli::seconds)]
+    /// The server's delay per request, D, in seconds [0.01 to 5].
+    #[arg(long, value_name = "SECS", default_value = "0.5",
+          value_parser = flags::seconds_within(0.01, 5.0), allow_hyphen_values = true)]
     delay: Duration,
-    /// Runs of each concurrent client.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Runs of each concurrent client [1 to 100].
+    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
     runs: u32,
-    /// Runs of the sequential client (each takes about 20 x D).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Runs of the sequential client, each about 20 x D [0 to 10].
+    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
     sequential_runs: u32,
-    /// Simultaneous connections for the server check (0 skips it).
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    connections: usize,
+    /// Simultaneous connections for the server check, 0 skips it [0 to 10000].
+    #[arg(long, value_name = "N", default_value_t = 1000, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    connections: u32,
 }
 
 fn main() {
@@ -92,7 +97,7 @@ fn main() {
         let mut times = Vec::new();
         let mut errors = 0;
         for run in 0..runs {
-            let (elapsed, ok) = run_client(program, &server.url(), client, run);
+            let (elapsed, ok) = run_client(program, &server.url(), client, run, args.delay);
             times.push(elapsed);
             errors += usize::from(!ok);
         }
@@ -143,25 +148,52 @@ fn start(delay: Duration) -> FlagServer {
     .unwrap_or_else(|err| fail(1, format!("cannot start a flag server: {err}")))
 }
 
-/// Runs one client in a fresh folder: its wall time, and whether it got 20 flags.
-fn run_client(program: &Path, url: &str, client: &str, run: u32) -> (f64, bool) {
+/// Runs one client in a fresh folder: its wall time, and whether it got 20
+/// flags. A client still running after a minute plus 30 x D is stopped and
+/// counted as an error.
+fn run_client(program: &Path, url: &str, client: &str, run: u32, delay: Duration) -> (f64, bool) {
     let dir =
         std::env::temp_dir().join(format!("flags-bench-{}-{client}-{run}", std::process::id()));
     if let Err(err) = std::fs::create_dir_all(&dir) {
         fail(1, format!("cannot create {}: {err}", dir.display()));
     }
+    let deadline = Duration::from_secs(60) + delay * 30;
     let started = Instant::now();
-    let output = Command::new(program)
+    let child = Command::new(program)
         .args(["--server", url])
         .current_dir(&dir)
         .stdin(Stdio::null())
-        .output();
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let ok = child.is_ok_and(|mut child| {
+        let stdout = child.stdout.take().map(|mut stdout| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = stdout.read_to_string(&mut text);
+                text
+            })
+        });
+        let status = loop {
+            match child.try_wait() {
+                Ok(None) if started.elapsed() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Ok(Some(status)) => break Some(status),
+                Ok(None) | Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break None;
+                }
+            }
+        };
+        let text = stdout
+            .and_then(|reader| reader.join().ok())
+            .unwrap_or_default();
+        status.is_some_and(|status| status.success()) && text.contains("\n20 flags downloaded in ")
+    });
     let elapsed = started.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dir);
-    let ok = output.is_ok_and(|output| {
-        output.status.success()
-            && String::from_utf8_lossy(&output.stdout).contains("\n20 flags downloaded in ")
-    });
     (elapsed, ok)
 }
 
@@ -177,7 +209,7 @@ fn median(times: &mut [f64]) -> f64 {
 
 /// Opens `connections` connections at once, each asking for a flag, and
 /// reports how long it took until every one was answered.
-fn burst(connections: usize, delay: Duration) {
+fn burst(connections: u32, delay: Duration) {
     let server = start(delay);
     let addr = server.addr();
     let runtime = tokio::runtime::Runtime::new()
@@ -185,17 +217,24 @@ fn burst(connections: usize, delay: Duration) {
     let request: Arc<str> =
         format!("GET /flags/cn/cn.gif HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
             .into();
+    // Each exchange gets 10 s on top of the delay, then counts as failed.
+    let limit = Duration::from_secs(10) + delay;
     let started = Instant::now();
     let answered = runtime.block_on(async {
         let tasks: Vec<_> = (0..connections)
             .map(|_| {
                 let request = Arc::clone(&request);
-                tokio::spawn(async move {
+                let exchange = async move {
                     let mut stream = tokio::net::TcpStream::connect(addr).await?;
                     stream.write_all(request.as_bytes()).await?;
                     let mut answer = Vec::new();
                     stream.read_to_end(&mut answer).await?;
                     Ok::<bool, std::io::Error>(answer.starts_with(b"HTTP/1.1 200"))
+                };
+                tokio::spawn(async move {
+                    tokio::time::timeout(limit, exchange)
+                        .await
+                        .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into()))
                 })
             })
             .collect();

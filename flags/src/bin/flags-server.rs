@@ -16,25 +16,38 @@ use flags::{Config, Delay, FlagServer, country_codes};
 #[derive(Debug, clap::Parser)]
 #[command(version)]
 struct Args {
-    /// Port to listen on.
-    #[arg(long, default_value_t = 8000)]
+    /// Port to listen on [0 to 65535; 0 picks a free one].
+    #[arg(long, default_value_t = 8000, allow_negative_numbers = true)]
     port: u16,
     /// Address to listen on: 0.0.0.0 serves every network the machine is on.
-    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    #[arg(
+        long,
+        value_name = "IP",
+        default_value = "127.0.0.1",
+        allow_hyphen_values = true
+    )]
     bind: IpAddr,
-    /// Wait this long before each answer: SECS, or MIN..MAX for a uniform random delay.
+    /// Wait this long before each answer: SECS, or MIN..MAX for a uniform
+    /// random delay [each 0 to 60].
     #[arg(
         long,
         value_name = "SECS|MIN..MAX",
         default_value = "0",
-        allow_negative_numbers = true
+        allow_hyphen_values = true
     )]
     delay: Delay,
-    /// Probability of answering 418 I'm a teapot instead, from 0 to 1.
-    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = flags::probability)]
+    /// Probability of answering 418 I'm a teapot instead [0 to 1].
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = flags::probability,
+          allow_hyphen_values = true)]
     error_rate: f64,
-    /// Seed for the random delays and errors: the same seed gives the same outcomes.
-    #[arg(long, value_name = "N")]
+    /// Probability of cutting a body off mid-way (Content-Length promises more
+    /// than is sent) [0 to 1].
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = flags::probability,
+          allow_hyphen_values = true)]
+    cut_rate: f64,
+    /// Seed for the random delays and errors: the same seed gives the same
+    /// outcomes [0 to 18446744073709551615].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     seed: Option<u64>,
     /// Print one line per request.
     #[arg(short, long)]
@@ -48,6 +61,7 @@ fn main() {
         port: args.port,
         delay: args.delay,
         error_rate: args.error_rate,
+        cut_rate: args.cut_rate,
         seed: args.seed,
         verbose: args.verbose,
     };
@@ -67,8 +81,13 @@ fn main() {
     let seed = args
         .seed
         .map_or("random".to_string(), |seed| seed.to_string());
+    let cut = if args.cut_rate > 0.0 {
+        format!(", cut rate {}", args.cut_rate)
+    } else {
+        String::new()
+    };
     println!(
-        "Serving {} flags at {} (delay {}, error rate {}, seed {seed}). Ctrl-C to stop.",
+        "Serving {} flags at {} (delay {}, error rate {}{cut}, seed {seed}). Ctrl-C to stop.",
         country_codes().len(),
         server.url(),
         args.delay,
