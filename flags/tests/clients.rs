@@ -221,6 +221,8 @@ fn reports_failures(client: &str) {
     assert_eq!(dir.downloads(), Vec::<String>::new());
 
     let good = server(Duration::ZERO, 0.0, None);
+    // The folder is created before the downloads start, even when all fail.
+    std::fs::remove_dir(dir.path().join("downloads")).unwrap();
     std::fs::write(dir.path().join("downloads"), "a file, not a folder").unwrap();
     record(
         "downloads/ is a file",
@@ -395,4 +397,86 @@ fn async_std_leaves_no_partial_file_when_a_write_fails() {
 #[test]
 fn smol_leaves_no_partial_file_when_a_write_fails() {
     a_failed_write_leaves_no_partial_file("smol");
+}
+
+/// Servers that misbehave: each is an error for the flag, in the same words
+/// in every variant (one snapshot for all five), and a stalled server ends
+/// the run within the timeout plus a margin.
+fn misbehaving_servers(client: &str) {
+    let mut report = String::new();
+    let mut record = |case: &str, url: &str, args: &[&str]| {
+        let dir = TempDir::new(client);
+        let started = std::time::Instant::now();
+        let output = run(client, &[&["--server", url], args].concat(), &dir);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{client} {case}: {stderr}");
+        assert_only_whole_flags(&dir, client);
+        report += &format!(
+            "{case}: exit {}\n{stderr}",
+            output.status.code().unwrap_or(-1)
+        );
+        started.elapsed()
+    };
+    let chaos = |config: Config| {
+        start(Config {
+            seed: Some(1),
+            ..config
+        })
+    };
+    let stall = chaos(Config {
+        stall_rate: 1.0,
+        ..Config::default()
+    });
+    let took = record("stall", &stall.url(), &["--timeout", "0.3"]);
+    assert!(
+        took < Duration::from_secs(3),
+        "{client}: {took:?} for a 0.3 s timeout"
+    );
+    let reset = chaos(Config {
+        reset_rate: 1.0,
+        ..Config::default()
+    });
+    record("reset", &reset.url(), &[]);
+    let cut = chaos(Config {
+        cut_rate: 1.0,
+        ..Config::default()
+    });
+    record("cut", &cut.url(), &[]);
+    let moved = support::canned_server(
+        b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://127.0.0.1:9/flags/cn/cn.gif\r\n\
+          Content-Length: 0\r\nConnection: close\r\n\r\n"
+            .to_vec(),
+    );
+    record("redirect", &moved, &[]);
+    let mut huge =
+        b"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\nConnection: close\r\n\r\n".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 200_000));
+    let huge = support::canned_server(huge);
+    record("huge body", &huge, &[]);
+    settings().bind(|| insta::assert_snapshot!("misbehaving-servers", report));
+}
+
+#[test]
+fn sequential_survives_misbehaving_servers() {
+    misbehaving_servers("sequential");
+}
+
+#[test]
+fn thread_survives_misbehaving_servers() {
+    misbehaving_servers("thread");
+}
+
+#[test]
+fn tokio_survives_misbehaving_servers() {
+    misbehaving_servers("tokio");
+}
+
+#[test]
+fn async_std_survives_misbehaving_servers() {
+    misbehaving_servers("async-std");
+}
+
+#[test]
+fn smol_survives_misbehaving_servers() {
+    misbehaving_servers("smol");
 }

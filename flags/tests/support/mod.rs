@@ -292,3 +292,28 @@ pub fn settings() -> insta::Settings {
     settings.add_filter(r"port \d+ ", "port [PORT] ");
     settings
 }
+
+/// A server that answers every request with `answer`, byte for byte, then
+/// closes the connection: for answers the flag server never gives (a
+/// redirect, a huge body). Its thread lives until the test process ends.
+pub fn canned_server(answer: Vec<u8>) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/flags", listener.local_addr().unwrap());
+    let answer: &'static [u8] = answer.leak();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut byte = [0];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(answer);
+            });
+        }
+    });
+    url
+}
