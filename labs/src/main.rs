@@ -93,17 +93,7 @@ fn run(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! {
 
 /// Replaces this process with `command` where the system allows it, so that
 /// Ctrl-C and the exit status belong to the lab itself.
-#[cfg(unix)]
-fn exec(mut command: Command) -> ! {
-    use std::os::unix::process::CommandExt;
-    let err = command.exec();
+fn exec(command: Command) -> ! {
+    let err = labs::platform::exec(command);
     fail(1, format!("cannot start cargo: {err}"))
-}
-
-#[cfg(not(unix))]
-fn exec(mut command: Command) -> ! {
-    match command.status() {
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
-        Err(err) => fail(1, format!("cannot start cargo: {err}")),
-    }
 }
