@@ -21,6 +21,8 @@ pub enum Error {
     Status(u16),
     /// The body was longer than [`crate::MAX_FLAG_BYTES`].
     TooLarge,
+    /// A country's metadata was not the JSON expected.
+    Metadata(Box<dyn StdError + Send + Sync>),
     /// Could not create the folder for the files.
     Folder { path: PathBuf, source: io::Error },
     /// Could not save a file.
@@ -47,6 +49,7 @@ impl fmt::Display for Error {
             Error::Folder { path, .. } => write!(f, "cannot create the folder {}", path.display()),
             Error::Save { path, .. } => write!(f, "cannot save {}", path.display()),
             Error::Runtime(_) => f.write_str("cannot start the async runtime"),
+            Error::Metadata(_) => f.write_str("unexpected metadata"),
             Error::Panicked => f.write_str("a download task panicked"),
         }
     }
@@ -56,6 +59,7 @@ impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Error::Network(source) => Some(source.as_ref()),
+            Error::Metadata(source) => Some(source.as_ref()),
             Error::Folder { source, .. } | Error::Save { source, .. } | Error::Runtime(source) => {
                 Some(source)
             }
@@ -98,6 +102,7 @@ impl Error {
             ),
             Error::Network(_) => format!("cannot download from the flag server at {site}: {self}"),
             Error::Status(_) => format!("the flag server at {site} answered {self}"),
+            Error::Metadata(_) => format!("the flag server at {site} sent {}", self.chain()),
             Error::TooLarge => format!("the flag server at {site} sent {self}"),
             _ => self.chain(),
         }

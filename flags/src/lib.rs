@@ -8,6 +8,7 @@
 mod art;
 mod countries;
 mod error;
+pub mod flags2;
 mod server;
 mod site;
 

@@ -172,6 +172,7 @@ struct Stats {
     max_in_flight: AtomicUsize,
     requests: AtomicUsize,
     connections: AtomicUsize,
+    faults: AtomicUsize,
 }
 
 /// Counts a request as in flight for as long as it lives.
@@ -333,6 +334,11 @@ impl FlagServer {
         self.shared.stats.requests.load(Ordering::SeqCst)
     }
 
+    /// Requests that were reset, stalled or cut short so far.
+    pub fn faults(&self) -> usize {
+        self.shared.stats.faults.load(Ordering::SeqCst)
+    }
+
     /// Connections open right now.
     pub fn connections(&self) -> usize {
         self.shared.stats.connections.load(Ordering::SeqCst)
@@ -442,12 +448,14 @@ async fn handle(
     let mut response = match fate {
         Fate::Teapot => plain(StatusCode::IM_A_TEAPOT, "I'm a teapot\n"),
         Fate::Reset => {
+            shared.stats.faults.fetch_add(1, Ordering::SeqCst);
             log(&"connection reset");
             // Dropping the connection with SO_LINGER 0 sends a TCP reset.
             reset.store(true, Ordering::SeqCst);
             return Err(io::Error::other("connection reset on purpose"));
         }
         Fate::Stall => {
+            shared.stats.faults.fetch_add(1, Ordering::SeqCst);
             log(&"stalled");
             tokio::time::sleep(Config::STALL).await;
             return Err(io::Error::other("stalled on purpose"));
@@ -455,6 +463,7 @@ async fn handle(
         Fate::Answer | Fate::Cut => route(request.method(), path),
     };
     if fate == Fate::Cut && response.status() == StatusCode::OK {
+        shared.stats.faults.fetch_add(1, Ordering::SeqCst);
         response = cut_short(response);
         log(&format_args!("{} cut short", response.status()));
     } else {

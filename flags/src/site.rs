@@ -101,6 +101,11 @@ impl Site {
         format!("{}/{cc}/{cc}.gif", self.path)
     }
 
+    /// The path of a country's metadata: `/flags/cn/metadata.json`.
+    pub fn metadata_path(&self, cc: &str) -> String {
+        format!("{}/{}/metadata.json", self.path, cc.to_lowercase())
+    }
+
     /// The full URL of a flag: `http://127.0.0.1:8000/flags/cn/cn.gif`.
     pub fn flag_url(&self, cc: &str) -> String {
         format!("http://{}{}", self.host, self.flag_path(cc))

@@ -16,6 +16,15 @@ const CLIENTS: [&str; 5] = [
     env!("CARGO_BIN_EXE_flags-async-std"),
     env!("CARGO_BIN_EXE_flags-smol"),
 ];
+const SERIES2: [&str; 7] = [
+    env!("CARGO_BIN_EXE_flags2-sequential"),
+    env!("CARGO_BIN_EXE_flags2-thread"),
+    env!("CARGO_BIN_EXE_flags2-tokio"),
+    env!("CARGO_BIN_EXE_flags2-async-std"),
+    env!("CARGO_BIN_EXE_flags2-smol"),
+    env!("CARGO_BIN_EXE_flags3-tokio"),
+    env!("CARGO_BIN_EXE_flags3-smol"),
+];
 const SERVER: &str = env!("CARGO_BIN_EXE_flags-server");
 const BENCH: &str = env!("CARGO_BIN_EXE_flags-bench");
 
@@ -79,6 +88,43 @@ fn clients_refuse_bad_command_lines() {
     }
 }
 
+/// The second and third series: bad numbers for `-m`, `-l`, `--timeout`,
+/// bad codes, unknown labels, options that exclude each other.
+#[test]
+fn series2_and_3_refuse_bad_command_lines() {
+    let mut argvs = bad_values("-m", &[], &["0", "1001"]);
+    argvs.extend(bad_values("--max-req", &[], &["0"]));
+    argvs.extend(bad_values("-l", &[], &["0", "677"]));
+    argvs.extend(bad_values("--timeout", &[], &["0", "0.01", "61"]));
+    let words: [&[&str]; 14] = [
+        &["ZZZ"],
+        &["1"],
+        &["B", "C3"],
+        &["é"],
+        &["-s", "NOWHERE"],
+        &["-s", ""],
+        &["-s", "https://example.org/flags"],
+        &["-s", "http://a:0/flags"],
+        &["-a", "-e"],
+        &["-a", "CN"],
+        &["-e", "B"],
+        &["--dest"],
+        &["-x"],
+        &["-m"],
+    ];
+    argvs.extend(
+        words
+            .iter()
+            .map(|argv| argv.iter().map(|s| s.to_string()).collect()),
+    );
+    std::thread::scope(|scope| {
+        for program in SERIES2 {
+            let argvs = &argvs;
+            scope.spawn(move || assert_bad_args(program, argvs));
+        }
+    });
+}
+
 #[test]
 fn server_refuses_bad_numbers() {
     let mut argvs = bad_values("--port", &[], &["65536", "1.5"]);
@@ -110,7 +156,7 @@ fn bench_refuses_bad_numbers() {
 #[test]
 fn help_shows_every_range() {
     let mut report = String::new();
-    for program in [SERVER, BENCH, CLIENTS[2]] {
+    for program in [SERVER, BENCH, CLIENTS[2], SERIES2[2]] {
         let output = run(Command::new(program).arg("--help"));
         assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
         report += &String::from_utf8_lossy(&output.stdout);
@@ -149,6 +195,15 @@ mod closed_stdout {
                     .current_dir(dir.path()),
             );
             assert_ends_quietly(Command::new(client).current_dir(dir.path()));
+        }
+    }
+
+    /// The second and third series: the first report line has no reader.
+    #[test]
+    fn series2_and_3_end_quietly_with_141() {
+        let dir = TempDir::new("closed-stdout-2");
+        for program in SERIES2 {
+            assert_ends_quietly(Command::new(program).args(["BR"]).current_dir(dir.path()));
         }
     }
 

@@ -13,6 +13,10 @@ pub struct Catalog {
 pub struct Lab {
     pub name: String,
     pub about: String,
+    /// The folder (crate and sheet) of a lab that lives in another lab's
+    /// crate: `flags2` is in `flags`. By default, the lab's name.
+    #[serde(default)]
+    pub dir: Option<String>,
     pub variants: Vec<Entry>,
     /// Binaries of the lab that are not variants: servers, benchmarks.
     #[serde(default)]
@@ -45,6 +49,11 @@ impl Catalog {
 }
 
 impl Lab {
+    /// The lab's folder in the workspace: its crate and its sheet.
+    pub fn dir(&self) -> &str {
+        self.dir.as_deref().unwrap_or(&self.name)
+    }
+
     /// Variants first, then tools.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.variants.iter().chain(&self.tools)

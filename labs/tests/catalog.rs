@@ -64,7 +64,7 @@ fn every_lab_has_a_sheet_and_unique_entries() {
         .unwrap();
     for lab in &catalog.labs {
         assert!(
-            workspace.join(&lab.name).join("README.md").is_file(),
+            workspace.join(lab.dir()).join("README.md").is_file(),
             "{} has no README.md",
             lab.name
         );
