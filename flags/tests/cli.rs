@@ -148,6 +148,7 @@ fn bench_refuses_bad_numbers() {
     argvs.extend(bad_values("--runs", &[], &["0", "101", "1.5"]));
     argvs.extend(bad_values("--sequential-runs", &[], &["11"]));
     argvs.extend(bad_values("--connections", &[], &["10001"]));
+    argvs.push(vec!["--part".into(), "p3".into()]);
     argvs.extend(bad_shapes("--runs"));
     assert_bad_args(BENCH, &argvs);
 }
