@@ -167,7 +167,7 @@ fn max_in_flight(client: &str, delay: Duration) -> usize {
     server.max_in_flight()
 }
 
-const OVERLAP: Duration = Duration::from_secs(1);
+const OVERLAP: Duration = Duration::from_millis(500);
 
 #[test]
 fn sequential_never_has_more_than_one_request_in_flight() {
