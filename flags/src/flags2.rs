@@ -261,7 +261,7 @@ pub fn main(download_many: DownloadMany, default_concur_req: usize, max_concur_r
     let cc_list = expand_codes(&args);
     let max_req = args.max_req.map_or(default_concur_req, usize::from);
     let concur_req = max_req.min(max_concur_req).min(cc_list.len());
-    let (label, site, _server) = match args.server.clone() {
+    let (label, site, server) = match args.server.clone() {
         Server::Url(site) => ("REMOTE", site, None),
         Server::Label(label) => {
             let server = FlagServer::start(label.config()).unwrap_or_else(|err| {
@@ -277,6 +277,10 @@ pub fn main(download_many: DownloadMany, default_concur_req: usize, max_concur_r
     initial_report(label, site, &cc_list, concur_req);
     if let Err(err) = crate::create_dest_dir(&args.dest) {
         labs::cli::fail(1, err.describe(site));
+    }
+    if server.is_some() {
+        // The server in this process draws its flags now, not while the clock runs.
+        crate::draw_all_flags();
     }
     let options = Options {
         concur_req,

@@ -19,9 +19,10 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-pub use art::flag_gif;
+pub use art::{draw_all_flags, flag_gif};
 pub use countries::{country_codes, country_name};
 pub use error::Error;
+pub use labs::cli::seconds_within;
 pub use server::{Config, Delay, FlagServer, probability};
 pub use site::Site;
 
@@ -82,18 +83,6 @@ pub fn create_dest_dir(dir: &Path) -> Result<(), Error> {
         path: dir.into(),
         source,
     })
-}
-
-/// A clap value parser for a number of seconds from `min` to `max`.
-pub fn seconds_within(min: f64, max: f64) -> impl Fn(&str) -> Result<Duration, String> + Clone {
-    move |text: &str| {
-        let range = || format!("expected a number of seconds from {min} to {max}");
-        let value: f64 = text.trim().parse().map_err(|_| range())?;
-        if !(min..=max).contains(&value) {
-            return Err(range());
-        }
-        Duration::try_from_secs_f64(value).map_err(|_| range())
-    }
 }
 
 /// Prints a country code once its flag is saved, on the line of codes.
@@ -160,6 +149,8 @@ fn start_local_server() -> (Site, Option<FlagServer>) {
     println!(
         "No --server given: serving flags from this process at {site} ({LOCAL_DELAY} delay per request)"
     );
+    // Drawn now, not while the clock runs.
+    draw_all_flags();
     (site, Some(server))
 }
 
