@@ -3,7 +3,7 @@
 //! downloaded, not found or failed, and report, with a progress bar.
 //!
 //!     cargo run --bin flags2-sequential -- -s DELAY BR CN IN US
-//!     cargo run --bin flags2-sequential -- -s ERROR -e -v
+//!     cargo run --bin flags2-sequential -- -s ERROR -e -l 40 -v
 //!
 //! A failed download is counted, never fatal. Compare:
 //! `diff flags/src/bin/flags2-{sequential,thread}.rs`.
