@@ -287,8 +287,13 @@ pub fn main(download_many: DownloadMany, default_concur_req: usize, max_concur_r
         verbose: args.verbose,
     };
     let started = Instant::now();
+    let total = cc_list.len();
     let counter = download_many(site, cc_list, options)
         .unwrap_or_else(|err| labs::cli::fail(1, err.describe(site)));
+    // A task that panicked sends no result: its channel just closes.
+    if counter.total() != total {
+        labs::cli::fail(1, Error::Panicked.describe(site));
+    }
     final_report(&counter, started.elapsed());
 }
 
