@@ -234,3 +234,30 @@ mod closed_stdout {
         ]));
     }
 }
+
+/// Bytes that are not UTF-8, where a number or a code is expected: one line
+/// and exit 2 too. Unix only (arguments are bytes there).
+#[cfg(unix)]
+#[test]
+fn arguments_that_are_not_utf8_are_refused() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let bad = OsStr::from_bytes(b"\xff\xfe");
+    let cases: [(&str, &[&str]); 4] = [
+        (SERIES2[2], &[]),
+        (SERIES2[2], &["-m"]),
+        (CLIENTS[0], &["--timeout"]),
+        (SERVER, &["--port"]),
+    ];
+    for (program, before) in cases {
+        let output = support::run(Command::new(program).args(before).arg(bad));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{program} {before:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{program} {before:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
