@@ -108,7 +108,7 @@ fn restore_on_stop_request() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Without a handler, a request to stop still stops the program.
-        let _installed = crate::platform::on_stop_request(restore_and_exit);
+        let _installed = crate::platform::on_stop_request(|status| restore_and_exit(status));
     });
 }
 
