@@ -326,3 +326,47 @@ fn final_report(counter: &Counter, elapsed: Duration) {
     }
     println!("Elapsed time: {:.2}s", elapsed.as_secs_f64());
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn codes(argv: &[&str]) -> Vec<String> {
+        let args = Args::try_parse_from(std::iter::once("flags2").chain(argv.iter().copied()))
+            .expect("valid arguments");
+        expand_codes(&args)
+    }
+
+    #[test]
+    fn codes_expand_from_letters_all_every_and_limits() {
+        assert_eq!(codes(&["cn", "B", "-l", "3"]), ["BA", "BB", "BC"]);
+        assert_eq!(codes(&["us", "US", "br"]), ["BR", "US"]);
+        assert_eq!(codes(&[]).len(), 20);
+        assert_eq!(codes(&["-a"]).len(), 194);
+        assert_eq!(codes(&["-e"]).len(), 676);
+        assert_eq!(codes(&["-e", "-l", "2"]), ["AA", "AB"]);
+    }
+
+    #[test]
+    fn file_names_are_safe_everywhere() {
+        assert_eq!(flag_filename("Côte d'Ivoire", "CI"), "Côte_d'Ivoire-ci.gif");
+        assert_eq!(flag_filename("a/b:c*?\"<>|\\", "XX"), "abc-xx.gif");
+    }
+
+    #[test]
+    fn metadata_gives_the_country_or_says_why_not() {
+        assert_eq!(
+            country_from_json(br#"{"country": "Brazil"}"#).unwrap(),
+            "Brazil"
+        );
+        for bad in [&b"{}"[..], b"not json", br#"{"country": 3}"#] {
+            let err = country_from_json(bad).unwrap_err();
+            assert!(
+                err.chain().starts_with("unexpected metadata: "),
+                "{}",
+                err.chain()
+            );
+        }
+    }
+}

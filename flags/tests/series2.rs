@@ -191,25 +191,35 @@ fn faults_are_counted(series: u8, variant: &str) {
     });
     let dir = TempDir::new(variant);
     let started = Instant::now();
-    // Each stall costs the sequential client its timeout; the others wait once.
-    let (codes, limit) = if variant == "sequential" {
-        ("20", 6.0)
-    } else {
-        ("60", 4.0)
-    };
-    let args = ["-a", "-l", codes, "-m", "200", "--timeout", "1"];
+    // A timeout long enough that only a stall reaches it, even on one busy
+    // CPU; each stall costs the sequential client that much, the others once.
+    let codes = if variant == "sequential" { "10" } else { "60" };
+    let args = ["-a", "-l", codes, "-m", "200", "--timeout", "2"];
     let output = run(series, variant, &server, &args, &dir);
     let took = started.elapsed();
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
+    let waits = if variant == "sequential" {
+        server.faults()
+    } else {
+        1
+    };
+    let limit = 2.0 * waits as f64 + 5.0;
     assert!(took.as_secs_f64() < limit, "{variant}: {took:?}");
     let report = String::from_utf8_lossy(&output.stdout);
     let errors: usize = report
         .lines()
-        .find_map(|line| line.trim().strip_suffix(" errors."))
+        .find_map(|line| {
+            let line = line.trim();
+            line.strip_suffix(" errors.")
+                .or(line.strip_suffix(" error."))
+        })
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     assert_eq!(errors, server.faults(), "{variant}: {report}");
-    assert!(errors > 0);
+    assert!(
+        errors > 0,
+        "{variant}: no fault among the first {codes} codes"
+    );
     let downloaded = whole_flags(&dir, series);
     assert_eq!(
         downloaded + errors,
