@@ -90,12 +90,15 @@ fn main() {
     if cfg!(debug_assertions) {
         println!("note: a debug build; for real figures use the release build");
     }
+    let runs = match args.runs {
+        1 => "one run each".to_string(),
+        runs => format!("medians of {runs} runs each"),
+    };
     println!(
-        "{} numbers, 1 to {} workers ({} CPUs), medians of {} runs each.",
+        "{} numbers, 1 to {} workers ({} CPUs), {runs}.",
         numbers.len(),
         args.max_workers,
         cpus(),
-        args.runs
     );
     println!();
     println!(
