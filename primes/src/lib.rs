@@ -130,13 +130,21 @@ pub fn answer(n: u64, prime: bool, took: Duration) -> String {
     line + ")"
 }
 
+/// A clap value parser for a whole number from `min` to `max`. Whatever was
+/// typed (`-5`, `1e30`, `x`, a run of 9s), the error says the range.
+pub fn whole_within<T>(min: T, max: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy + Send + Sync + 'static,
+{
+    move |text| match text.trim().parse::<T>() {
+        Ok(n) if min <= n && n <= max => Ok(n),
+        _ => Err(format!("expected a whole number from {min} to {max}")),
+    }
+}
+
 /// A clap value parser for a number to check: 1 to 10^18.
 fn number(text: &str) -> Result<u64, String> {
-    let range = format!("a whole number from 1 to {MAX_NUMBER}");
-    match text.trim().parse::<u64>() {
-        Ok(n) if (1..=MAX_NUMBER).contains(&n) => Ok(n),
-        _ => Err(format!("expected {range}")),
-    }
+    whole_within(1, MAX_NUMBER)(text)
 }
 
 /// A spinner turns while a large number is checked for primality.
@@ -166,7 +174,7 @@ pub struct AsyncArgs {
     pub debug: bool,
     /// How long one poll may take before debug mode reports it, in
     /// milliseconds [1 to 60000; default: 100]. Turns debug mode on.
-    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=60_000),
+    #[arg(long, value_name = "MS", value_parser = whole_within(1_u64, 60_000),
           allow_negative_numbers = true)]
     pub slow_poll: Option<u64>,
 }
@@ -280,7 +288,7 @@ pub struct PoolArgs {
     pub numbers: Numbers,
     /// How many workers [1 to 256]; the default is the number of CPUs.
     #[arg(long, value_name = "N", default_value_t = cpus(),
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)),
+          value_parser = whole_within(1, MAX_WORKERS),
           allow_negative_numbers = true)]
     pub workers: u32,
     /// Internal: run as a worker process of primes-processes (numbers in on
@@ -373,6 +381,17 @@ mod tests {
             let yielding = smol::block_on(is_prime_yielding(n, 3, smol::future::yield_now));
             assert_eq!(yielding, is_prime(n), "{n}");
         }
+    }
+
+    #[test]
+    fn good_numbers_reach_the_fields() {
+        use clap::Parser;
+        let args = AsyncArgs::try_parse_from(["p", "--slow-poll", "250", "--number", "7"]);
+        let args = args.expect("good options");
+        assert_eq!((args.slow_poll, args.number), (Some(250), 7));
+        let args = PoolArgs::try_parse_from(["p", "--workers", "256", "--numbers", "1,2"]);
+        let args = args.expect("good options");
+        assert_eq!((args.workers, args.numbers.list()), (256, vec![1, 2]));
     }
 
     #[test]

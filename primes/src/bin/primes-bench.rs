@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use labs::cli::fail;
-use primes::{MAX_WORKERS, Numbers, cpus};
+use primes::{MAX_WORKERS, Numbers, cpus, whole_within};
 
 /// Time the four programs of part 3 side by side.
 #[derive(Debug, clap::Parser)]
@@ -30,11 +30,11 @@ struct Args {
     /// Runs of each program and number of workers; figures are medians
     /// [1 to 21].
     #[arg(long, value_name = "R", default_value_t = 3,
-          value_parser = clap::value_parser!(u32).range(1..=21), allow_negative_numbers = true)]
+          value_parser = whole_within(1_u32, 21), allow_negative_numbers = true)]
     runs: u32,
     /// The most workers to try [1 to 256]; the default is the number of CPUs.
     #[arg(long, value_name = "N", default_value_t = cpus(),
-          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_WORKERS)),
+          value_parser = whole_within(1, MAX_WORKERS),
           allow_negative_numbers = true)]
     max_workers: u32,
 }
@@ -90,12 +90,15 @@ fn main() {
     if cfg!(debug_assertions) {
         println!("note: a debug build; for real figures use the release build");
     }
+    let runs = match args.runs {
+        1 => "one run each".to_string(),
+        runs => format!("medians of {runs} runs each"),
+    };
     println!(
-        "{} numbers, 1 to {} workers ({} CPUs), medians of {} runs each.",
+        "{} numbers, 1 to {} workers ({} CPUs), {runs}.",
         numbers.len(),
         args.max_workers,
         cpus(),
-        args.runs
     );
     println!();
     println!(
