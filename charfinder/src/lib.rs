@@ -175,7 +175,8 @@ mod tests {
         assert_eq!(small_a.first(), Some(&'a'));
         assert!(small_a.contains(&'á'), "{small_a:?}");
         assert!(index.search("cjk unified ideograph").len() > 90_000);
-        assert_eq!(index.search("4e00"), ['\u{4E00}']);
+        // CJK UNIFIED IDEOGRAPH-4E00, and SQUARED CJK UNIFIED IDEOGRAPH-4E00
+        assert_eq!(index.search("4e00"), ['\u{4E00}', '\u{1F229}']);
         assert!(index.search("hangul syllable").contains(&'가'));
     }
 
