@@ -3,6 +3,10 @@
 //! and the connection log. The lesson, how each runtime serves many
 //! connections at once, is in the variant files `src/bin/charfinder-*.rs`.
 
+mod server;
+
+pub use server::*;
+
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -26,7 +30,7 @@ impl Index {
     /// are split into words at spaces and hyphens, as a query is.
     pub fn build() -> Index {
         let start = Instant::now();
-        let mut words: HashMap<String, Vec<char>> = HashMap::new();
+        let mut words: HashMap<String, Vec<char>> = HashMap::with_capacity(1 << 18);
         let mut chars = 0;
         let mut text = String::new();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
