@@ -4,8 +4,10 @@
 //! connections at once, is in the variant files `src/bin/charfinder-*.rs`.
 
 mod server;
+mod web;
 
 pub use server::*;
+pub use web::*;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -30,7 +32,7 @@ impl Index {
     /// are split into words at spaces and hyphens, as a query is.
     pub fn build() -> Index {
         let start = Instant::now();
-        let mut words: HashMap<String, Vec<char>> = HashMap::with_capacity(1 << 18);
+        let mut words: HashMap<String, Vec<char>> = HashMap::with_capacity(140_000);
         let mut chars = 0;
         let mut text = String::new();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {

@@ -32,9 +32,10 @@ pub struct Listen {
     /// Address to listen on: 0.0.0.0 serves every network this machine is on.
     #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     pub bind: IpAddr,
-    /// Port to listen on; 0 picks a free one (the banner says which).
-    #[arg(long, default_value_t = 2323, allow_negative_numbers = true)]
-    pub port: u16,
+    /// Port to listen on [default: 2323 for TCP, 8080 web, 8081 façade]; 0
+    /// picks a free one (the banner says which).
+    #[arg(long, allow_negative_numbers = true)]
+    pub port: Option<u16>,
     /// On Ctrl-C, wait this long for open connections to finish, in seconds [0 to 60].
     #[arg(long, value_name = "SECS", default_value = "5", allow_negative_numbers = true,
           value_parser = seconds_within(0.0, 60.0))]
@@ -140,7 +141,7 @@ pub struct Server {
     variant: &'static str,
     listen: Listen,
     idle: Duration,
-    index: &'static Index,
+    index: Option<&'static Index>,
     /// Set by Ctrl-C (or SIGTERM): stop accepting.
     stopping: AtomicBool,
     /// The exit status once stopped: 130 for Ctrl-C, 143 for SIGTERM.
@@ -149,6 +150,9 @@ pub struct Server {
     /// Notified when stopping starts and whenever a connection closes.
     changed: Event,
     addr: OnceLock<SocketAddr>,
+    /// The façade's backends, and how long to wait for each.
+    backends: Vec<SocketAddr>,
+    ask_timeout: Duration,
     last_accept_error: Mutex<Option<Instant>>,
 }
 
@@ -157,15 +161,53 @@ impl Server {
     /// how long that took), and makes Ctrl-C stop the server.
     pub fn start(variant: &'static str) -> &'static Server {
         let args: TcpArgs = labs::parse_args();
-        Server::new(variant, args.listen, args.idle)
+        Server::new(variant, args.listen, args.idle, true)
     }
 
-    /// The same for a server with other options (the web server, the
-    /// façade): `idle` bounds each request.
-    pub fn new(variant: &'static str, listen: Listen, idle: Duration) -> &'static Server {
-        let index = Index::global();
-        println!("{}", index.summary());
-        let server: &'static Server = Box::leak(Box::new(Server {
+    /// The same for the web server.
+    pub fn web() -> &'static Server {
+        let args: crate::WebArgs = labs::parse_args();
+        Server::new("web", args.listen, args.idle, true)
+    }
+
+    /// The same for a façade, which needs no index: it asks its backends.
+    pub fn facade(variant: &'static str) -> &'static Server {
+        let args: crate::FacadeArgs = labs::parse_args();
+        let server = Server {
+            backends: args.backends,
+            ask_timeout: args.timeout,
+            ..Server::new_unleaked(variant, args.listen, args.idle, false)
+        };
+        server.leak()
+    }
+
+    fn new(
+        variant: &'static str,
+        listen: Listen,
+        idle: Duration,
+        with_index: bool,
+    ) -> &'static Server {
+        Server::new_unleaked(variant, listen, idle, with_index).leak()
+    }
+
+    /// Every connection borrows the server for as long as the process runs.
+    fn leak(self) -> &'static Server {
+        let server: &'static Server = Box::leak(Box::new(self));
+        server.stop_on_signals();
+        server
+    }
+
+    fn new_unleaked(
+        variant: &'static str,
+        listen: Listen,
+        idle: Duration,
+        with_index: bool,
+    ) -> Server {
+        let index = with_index.then(Index::global);
+        if let Some(index) = index {
+            println!("{}", index.summary());
+        }
+        Server {
             variant,
             listen,
             idle,
@@ -175,24 +217,40 @@ impl Server {
             open: AtomicUsize::new(0),
             changed: Event::new(),
             addr: OnceLock::new(),
+            backends: Vec::new(),
+            ask_timeout: Duration::ZERO,
             last_accept_error: Mutex::new(None),
-        }));
-        server.stop_on_signals();
-        server
+        }
     }
 
     /// The address to listen on, from `--bind` and `--port`.
     pub fn addr(&self) -> SocketAddr {
-        SocketAddr::new(self.listen.bind, self.listen.port)
+        let default = match self.variant {
+            "web" => 8080,
+            "facade" | "facade-solution" => 8081,
+            _ => 2323,
+        };
+        SocketAddr::new(self.listen.bind, self.listen.port.unwrap_or(default))
     }
 
+    /// The index (not built for the façade, which asks other servers).
     pub fn index(&self) -> &'static Index {
-        self.index
+        self.index.unwrap_or_else(Index::global)
     }
 
     /// How long a connection may stay silent, or not read its answer.
     pub fn idle(&self) -> Duration {
         self.idle
+    }
+
+    /// The façade's backends (`--backend`).
+    pub fn backends(&self) -> &[SocketAddr] {
+        &self.backends
+    }
+
+    /// How long the façade waits for each backend (`--timeout`).
+    pub fn timeout(&self) -> Duration {
+        self.ask_timeout
     }
 
     /// How long to wait for open connections after Ctrl-C.
@@ -245,7 +303,7 @@ impl Server {
 
     /// The reply to one line read (see [`reply`]).
     pub fn reply(&self, line: &[u8]) -> Reply {
-        reply(self.index, line)
+        reply(self.index(), line)
     }
 
     /// Accepting or starting a connection failed (out of file descriptors,

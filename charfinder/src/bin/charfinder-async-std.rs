@@ -42,10 +42,8 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             None
         };
         let accept = async { Some(listener.accept().await) };
-        let Some(accepted) = stop.or(accept).await else {
-            // <6>
-            break;
-        };
+        let next = stop.or(accept).await; // <6>
+        let Some(accepted) = next else { break };
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {

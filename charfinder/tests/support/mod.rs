@@ -208,3 +208,23 @@ pub fn run(bin: &str, args: &[&str]) -> (Option<i32>, String, String) {
     let err = stderr.lock().unwrap().clone();
     (status.code(), out, err)
 }
+
+/// GETs `url` with a deadline: status, content type, body.
+pub fn get(url: &str) -> Result<(u16, String, String), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(DEADLINE))
+        .build()
+        .into();
+    let mut response = agent.get(url).call().map_err(|err| err.to_string())?;
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|err| err.to_string())?;
+    Ok((response.status().as_u16(), content_type, body))
+}
