@@ -15,6 +15,7 @@ const WEB: &str = env!("CARGO_BIN_EXE_charfinder-web");
 const TOKIO: &str = env!("CARGO_BIN_EXE_charfinder-tokio");
 const FACADE: &str = env!("CARGO_BIN_EXE_charfinder-facade");
 const SOLUTION: &str = env!("CARGO_BIN_EXE_charfinder-facade-solution");
+const BENCH: &str = env!("CARGO_BIN_EXE_charfinder-bench");
 
 /// One line per character, and the failed backends, as a person reads them.
 fn summary(json: &Value, labels: &[(String, &str)]) -> String {
@@ -159,6 +160,9 @@ fn bad_options_are_one_line_and_exit_2() {
         (SOLUTION, &["--timeout", "0"]),
         (SOLUTION, &["--timeout", "61"]),
         (FACADE, &["--grace", "x"]),
+        (BENCH, &["--seconds", "0"]),
+        (BENCH, &["--idle", "-1"]),
+        (BENCH, &["--idle", "50001"]),
     ] {
         let (code, stdout, stderr) = run(bin, args);
         assert_eq!(code, Some(2), "{args:?}: {stderr}");
