@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 use std::io::{self, ErrorKind};
-use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -426,10 +426,10 @@ impl Server {
             );
             self.changed.notify(usize::MAX);
             if let Some(addr) = self.addr.get() {
-                let ip = if addr.ip().is_unspecified() {
-                    IpAddr::from([127, 0, 0, 1])
-                } else {
-                    addr.ip()
+                let ip = match addr.ip() {
+                    IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                    IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+                    ip => ip,
                 };
                 let _ = TcpStream::connect_timeout(
                     &SocketAddr::new(ip, addr.port()),
