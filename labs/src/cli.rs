@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use clap::error::ErrorKind;
 
+use crate::platform;
+
 /// Exit status for bad command-line input (as clap and most Unix tools use).
 pub const USAGE_ERROR: i32 = 2;
 
@@ -16,33 +18,79 @@ pub const USAGE_ERROR: i32 = 2;
 /// shell reports a program stopped by a closed pipe.
 pub const CLOSED_PIPE: i32 = 141;
 
+/// Exit status when our terminal went away: 128 + SIGHUP, as a shell reports
+/// a program stopped by a closed terminal.
+pub const CLOSED_TERMINAL: i32 = 129;
+
 /// Parses the command line into `T`. `--help` and `--version` print as
 /// usual; any other problem is one line, `error: ...`, and exit status 2.
 ///
-/// Every lab calls it first thing, so it also makes a closed pipe
-/// (`cargo run --bin spinner-tokio | head -1`) end the program quietly.
+/// Every lab calls it first thing, so it also makes output that nobody reads
+/// any more (`cargo run --bin spinner-tokio | head -1`, a closed terminal)
+/// end the program quietly.
 pub fn parse_args<T: clap::Parser>() -> T {
-    end_quietly_on_closed_stdout();
+    end_quietly_when_the_reader_is_gone();
     T::try_parse().unwrap_or_else(|err| match err.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
         _ => {
-            let rendered = err.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            eprintln!("{first} (see --help)");
+            eprintln!("{} (see --help)", one_line(&err.render().to_string()));
             exit(USAGE_ERROR)
         }
     })
 }
 
-/// Rust ignores SIGPIPE, so once the reader of a pipe is gone, `println!`
-/// panics with "failed printing to stdout: Broken pipe". For a command-line
-/// program that is the normal end of `| head`: exit quietly with status 141
-/// instead of a panic message. Every other panic is reported as usual. (The
-/// default SIGPIPE action would do the same for stdout, but would also kill a
-/// program on a closed socket, which the flags lab reports as an error.)
-fn end_quietly_on_closed_stdout() {
+/// clap's message in one line: its first line, joined with what it lists
+/// below it (the missing arguments, a tip), up to the usage or the pointer to
+/// `--help` (which the caller adds in its own words); anything quoted
+/// that is long (a pasted 100 KB value) is shortened.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:") && !line.starts_with("For more information"))
+        .filter(|line| !line.is_empty());
+    let first = lines.next().unwrap_or("error: bad arguments");
+    let rest: Vec<&str> = lines.collect();
+    let line = match (rest.is_empty(), first.ends_with(':')) {
+        (true, _) => first.to_string(),
+        (false, true) => format!("{first} {}", rest.join(", ")),
+        (false, false) => format!("{first}; {}", rest.join("; ")),
+    };
+    shorten_quoted(&line)
+}
+
+/// Longest text quoted in an error message, in characters.
+const QUOTE_MAX: usize = 40;
+
+/// Shortens each `'...'` longer than [`QUOTE_MAX`] characters to its start and `...`.
+fn shorten_quoted(line: &str) -> String {
+    let mut out = String::with_capacity(line.len().min(400));
+    for (i, part) in line.split('\'').enumerate() {
+        if i > 0 {
+            out.push('\'');
+        }
+        // Odd parts are the quoted ones.
+        if i % 2 == 1 && part.chars().count() > QUOTE_MAX {
+            out.extend(part.chars().take(QUOTE_MAX - 3));
+            out.push_str("...");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// Rust ignores SIGPIPE, so once the reader of our output is gone,
+/// `println!` panics with "failed printing to stdout: Broken pipe". For a
+/// command-line program that is the normal end of `| head`: exit quietly
+/// with the status a shell would report (141 for a closed pipe, 129 for a
+/// closed terminal, see [`platform::reader_gone_status`]) instead of a panic
+/// message. Every other panic is reported as usual. (The default SIGPIPE
+/// action would do the same for stdout, but would also kill a program on a
+/// closed socket, which the flags lab reports as an error.)
+fn end_quietly_when_the_reader_is_gone() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let report = panic::take_hook();
@@ -51,18 +99,48 @@ fn end_quietly_on_closed_stdout() {
                 .payload()
                 .downcast_ref::<String>()
                 .map_or("", String::as_str);
-            if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
-                exit(CLOSED_PIPE);
+            if let Some(status) = reader_gone(message) {
+                exit(status);
             }
             report(info);
         }));
     });
 }
 
+/// The exit status for std's panic message on a failed `print!` or
+/// `eprint!` whose reader is gone: `failed printing to stdout: Broken pipe
+/// (os error 32)`. The OS error code, not the text, tells (the text is in the
+/// system's language on Windows).
+fn reader_gone(message: &str) -> Option<i32> {
+    let error = message
+        .strip_prefix("failed printing to stdout: ")
+        .or_else(|| message.strip_prefix("failed printing to stderr: "))?;
+    let code = error.strip_suffix(')')?.rsplit_once("(os error ")?.1;
+    platform::reader_gone_status(code.parse().ok()?)
+}
+
 /// Prints `error: {message}` on one line and exits with `code`.
 pub fn fail(code: i32, message: impl Display) -> ! {
     eprintln!("error: {message}");
     exit(code)
+}
+
+/// A clap value parser for a number of seconds from `min` to `max`, `3` or
+/// `0.5`: `value_parser = labs::cli::seconds_within(0.0, 60.0)`. Say the
+/// range in the option's help, and add `allow_hyphen_values = true` so that
+/// `-1` and `-inf` reach this parser instead of being read as options.
+pub fn seconds_within(
+    min: f64,
+    max: f64,
+) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
+    move |text| {
+        let seconds = self::seconds(text)?;
+        if (min..=max).contains(&seconds.as_secs_f64()) {
+            Ok(seconds)
+        } else {
+            Err(format!("expected a number of seconds from {min} to {max}"))
+        }
+    }
 }
 
 /// A clap value parser for a number of seconds, `3` or `0.5`, not negative.
@@ -86,6 +164,75 @@ mod tests {
         assert_eq!(seconds("3"), Ok(Duration::from_secs(3)));
         assert_eq!(seconds("0.5"), Ok(Duration::from_millis(500)));
         assert_eq!(seconds("0"), Ok(Duration::ZERO));
+    }
+
+    #[test]
+    fn seconds_within_keeps_to_its_range() {
+        let parse = seconds_within(0.1, 60.0);
+        assert_eq!(parse("0.1"), Ok(Duration::from_millis(100)));
+        assert_eq!(parse("60"), Ok(Duration::from_secs(60)));
+        for bad in ["0", "0.05", "60.5", "1e18", "-1", "-inf", "x"] {
+            assert!(parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn clap_errors_become_one_line_that_says_what_is_wrong() {
+        let missing = "error: the following required arguments were not provided:\n  <LAB>\n  <VARIANT>\n\nUsage: labs run <LAB> <VARIANT> [-- <ARGS>...]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(missing),
+            "error: the following required arguments were not provided: <LAB>, <VARIANT>"
+        );
+        let tip = "error: unexpected argument '--secs' found\n\n  tip: a similar argument exists: '--seconds'\n\nUsage: x\n";
+        assert_eq!(
+            one_line(tip),
+            "error: unexpected argument '--secs' found; tip: a similar argument exists: '--seconds'"
+        );
+        let no_usage = "error: invalid value 'x' for '--seconds <S>': no\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(no_usage),
+            "error: invalid value 'x' for '--seconds <S>': no"
+        );
+        let long = format!(
+            "error: invalid value '{}' for '--seconds <S>': no",
+            "9".repeat(100_000)
+        );
+        assert_eq!(
+            one_line(&long),
+            format!(
+                "error: invalid value '{}...' for '--seconds <S>': no",
+                "9".repeat(37)
+            )
+        );
+    }
+
+    #[test]
+    fn only_a_reader_that_is_gone_ends_quietly() {
+        // EPIPE on Unix, ERROR_NO_DATA on Windows.
+        let closed_pipe = std::io::Error::from_raw_os_error(if cfg!(windows) { 232 } else { 32 });
+        assert_eq!(
+            reader_gone(&format!("failed printing to stdout: {closed_pipe}")),
+            Some(141)
+        );
+        assert_eq!(
+            reader_gone(&format!("failed printing to stderr: {closed_pipe}")),
+            Some(141)
+        );
+        assert_eq!(
+            reader_gone("failed printing to stdout: formatter error"),
+            None
+        );
+        assert_eq!(reader_gone("index out of bounds (os error 32)"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_closed_terminal_ends_quietly_too() {
+        let eio = std::io::Error::from_raw_os_error(libc::EIO);
+        assert_eq!(
+            reader_gone(&format!("failed printing to stdout: {eio}")),
+            Some(129)
+        );
     }
 
     #[test]

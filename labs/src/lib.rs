@@ -7,6 +7,8 @@ pub mod platform;
 #[cfg(feature = "slides")]
 pub mod slides;
 pub mod term;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use cli::parse_args;
 pub use term::StatusLine;

@@ -1,15 +1,19 @@
-//! The launcher: `cargo run` lists the labs, `cargo run -- run LAB VARIANT`
-//! runs one of them.
+//! The launcher: `cargo run` opens a menu of the labs (or lists them when
+//! not on a terminal); `labs run`, `show`, `diff`, `compare`, `watch`,
+//! `serve` and `doctor` do what a workshop needs without typing a binary's
+//! name. Everything it knows about the labs comes from `labs/labs.toml`.
 
-use std::path::Path;
-use std::process::Command;
+mod launcher;
+
+use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand};
-use labs::catalog::{Catalog, Lab};
-use labs::cli::{USAGE_ERROR, fail};
+use labs::catalog::Catalog;
+
+use launcher::{compare, diff, doctor, list, menu, run, serve, show, watch};
 
 /// Concurrency labs: the same small programs on threads, tokio, async-std
-/// and smol, side by side.
+/// and smol, side by side. With no command on a terminal: a menu.
 #[derive(Parser)]
 #[command(name = "labs", version)]
 struct Cli {
@@ -19,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// List the labs and their variants (the default).
+    /// List the labs and their variants (the default when not on a terminal).
     List,
     /// Build and run one variant: `labs run spinner tokio -- --seconds 1`.
     Run {
@@ -31,79 +35,121 @@ enum Cmd {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Print a variant's source with line numbers, and its callouts explained.
+    Show {
+        /// A lab, as listed.
+        lab: String,
+        /// One of the lab's variants or tools.
+        variant: String,
+    },
+    /// Show what changes between two variants of a lab.
+    Diff {
+        /// A lab, as listed.
+        lab: String,
+        /// The variant to compare from.
+        a: String,
+        /// The variant to compare to.
+        b: String,
+        /// Two columns, the whole files side by side.
+        #[arg(long, short = 's')]
+        side_by_side: bool,
+        /// Width of the two columns together [40 to 1000; default: the terminal's, or 160].
+        #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=1000))]
+        width: Option<u16>,
+    },
+    /// Run the variants of a lab one after another and compare their outputs.
+    Compare {
+        /// A lab, as listed.
+        lab: String,
+        /// The variants to run (default: every variant of the lab).
+        variants: Vec<String>,
+        /// Show each output as a diff against the first instead of side by side.
+        #[arg(long)]
+        diff: bool,
+        /// Width of the side-by-side columns together [40 to 1000; default: the terminal's, or 160].
+        #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=1000))]
+        width: Option<u16>,
+        /// Options passed to every variant, after `--` (`-- --seconds 1`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run a variant, and run it again each time its source is saved.
+    Watch {
+        /// A lab, as listed.
+        lab: String,
+        /// One of the lab's variants or tools.
+        variant: String,
+        /// Options for the variant itself, after `--`.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run the flag server for the room, printing the URLs to hand out.
+    ///
+    /// `labs serve --bind 0.0.0.0 [--port 8000] [--delay 0.5] ...`: every
+    /// option is the flag server's (`labs serve --help` lists them).
+    #[command(disable_help_flag = true)]
+    Serve {
+        /// The flag server's options (`--bind 0.0.0.0`, `--port`, `--delay`, ...).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Check that this machine is ready for the workshop.
+    Doctor {
+        /// Skip the build check (it builds every variant, a minute the first time).
+        #[arg(long)]
+        no_build: bool,
+        /// Build only this lab's binaries in the build check.
+        #[arg(long, value_name = "LAB", conflicts_with = "no_build")]
+        lab: Option<String>,
+        /// The flag server's port to check.
+        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
+        port: u16,
+    },
 }
 
 fn main() {
     let cli: Cli = labs::parse_args();
     let catalog = Catalog::load();
-    match cli.command.unwrap_or(Cmd::List) {
-        Cmd::List => print!("{}", listing(&catalog)),
-        Cmd::Run { lab, variant, args } => run(&catalog, &lab, &variant, &args),
-    }
-}
-
-fn listing(catalog: &Catalog) -> String {
-    let width = catalog
-        .labs
-        .iter()
-        .flat_map(Lab::entries)
-        .map(|entry| entry.name.len())
-        .max()
-        .unwrap_or(0);
-    let mut text = String::from("Concurrency labs\n");
-    for lab in &catalog.labs {
-        text += &format!("\n{}: {}\n", lab.name, lab.about);
-        for entry in lab.entries() {
-            text += &format!("  {:width$}  {}\n", entry.name, entry.about);
+    let command = cli.command.unwrap_or_else(|| {
+        if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+            menu::run(&catalog)
         }
-    }
-    text += "\nRun one:          cargo run -- run LAB VARIANT [-- OPTIONS]\
-             \n  or directly:    cargo run --bin LAB-VARIANT [-- OPTIONS]\
-             \nCompare two:      diff LAB/src/bin/LAB-A.rs LAB/src/bin/LAB-B.rs\
-             \nEach lab's sheet: LAB/README.md\n";
-    text
-}
-
-/// Runs `cargo run --bin LAB-VARIANT`, so that an edited variant is rebuilt
-/// first, and hands the terminal over to it.
-fn run(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! {
-    let names = |names: Vec<&str>| names.join(", ");
-    let Some(found) = catalog.lab(lab) else {
-        let labs = names(catalog.labs.iter().map(|lab| lab.name.as_str()).collect());
-        fail(USAGE_ERROR, format!("no lab '{lab}'; the labs are: {labs}"));
-    };
-    if found.entry(variant).is_none() {
-        let variants = names(found.entries().map(|entry| entry.name.as_str()).collect());
-        fail(
-            USAGE_ERROR,
-            format!("lab '{lab}' has no variant '{variant}'; it has: {variants}"),
-        );
-    }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("labs/ is in the workspace");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .current_dir(workspace)
-        .args(["run", "--quiet", "--bin", &found.binary(variant), "--"])
-        .args(args);
-    exec(command)
-}
-
-/// Replaces this process with `command` where the system allows it, so that
-/// Ctrl-C and the exit status belong to the lab itself.
-#[cfg(unix)]
-fn exec(mut command: Command) -> ! {
-    use std::os::unix::process::CommandExt;
-    let err = command.exec();
-    fail(1, format!("cannot start cargo: {err}"))
-}
-
-#[cfg(not(unix))]
-fn exec(mut command: Command) -> ! {
-    match command.status() {
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
-        Err(err) => fail(1, format!("cannot start cargo: {err}")),
+        Cmd::List
+    });
+    match command {
+        Cmd::List => print!("{}", list::listing(&catalog)),
+        Cmd::Run { lab, variant, args } => run::exec(&catalog, &lab, &variant, &args),
+        Cmd::Show { lab, variant } => print!("{}", show::show(&catalog, &lab, &variant)),
+        Cmd::Diff {
+            lab,
+            a,
+            b,
+            side_by_side,
+            width,
+        } => print!(
+            "{}",
+            diff::diff(&catalog, &lab, &a, &b, side_by_side, width.map(usize::from))
+        ),
+        Cmd::Compare {
+            lab,
+            variants,
+            diff,
+            width,
+            args,
+        } => compare::compare(
+            &catalog,
+            &lab,
+            &variants,
+            diff,
+            width.map(usize::from),
+            &args,
+        ),
+        Cmd::Watch { lab, variant, args } => watch::watch(&catalog, &lab, &variant, &args),
+        Cmd::Serve { args } => serve::serve(&catalog, &args),
+        Cmd::Doctor {
+            no_build,
+            lab,
+            port,
+        } => doctor::doctor(&catalog, no_build, lab, port),
     }
 }

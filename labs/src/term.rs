@@ -1,24 +1,22 @@
 //! One status line that redraws in place, and a promise to put the terminal
 //! back as it was: when the line is dropped (normal end, error, panic, or a
-//! cancelled task, since cancelling a Rust future drops it) and on Ctrl-C.
+//! cancelled task, since cancelling a Rust future drops it), and when the
+//! program is asked to stop (Ctrl-C, `kill`, SIGQUIT, the terminal closed).
 //!
 //! When stdout is not a terminal nothing is drawn and no escape code is
 //! written: the frames of an animation mean nothing in a file or a pipe.
 
 use std::io::{self, IsTerminal, Write};
+use std::process;
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
-use std::{process, thread};
 
 use crossterm::cursor::{Hide, MoveToColumn, Show};
 use crossterm::style::Print;
 use crossterm::terminal::{Clear, ClearType};
 use crossterm::{QueueableCommand, queue};
 
-/// Exit status after Ctrl-C: 128 + SIGINT, as a shell reports it.
-pub const INTERRUPTED: i32 = 130;
-
 /// What this process has done to the terminal. Every write of a status line
-/// and the Ctrl-C handler take this lock, so a frame is never drawn after
+/// and the stop handler take this lock, so a frame is never drawn after
 /// the terminal was restored.
 struct Terminal {
     cursor_hidden: bool,
@@ -40,11 +38,12 @@ pub struct StatusLine {
 }
 
 impl StatusLine {
-    /// Hides the cursor (on a terminal) and makes Ctrl-C restore it.
+    /// Hides the cursor (on a terminal) and makes a request to stop the
+    /// program (Ctrl-C, `kill`, ...) restore it first.
     pub fn new() -> StatusLine {
         let is_terminal = io::stdout().is_terminal();
         if is_terminal {
-            restore_on_ctrl_c();
+            restore_on_stop_request();
             let mut terminal = terminal();
             let mut out = io::stdout().lock();
             // Terminal output is best effort: a failed write is no reason to stop.
@@ -63,7 +62,7 @@ impl StatusLine {
         }
         let terminal = terminal();
         if !terminal.cursor_hidden {
-            return; // restored already (Ctrl-C): draw nothing more
+            return; // restored already (the program is stopping): draw nothing more
         }
         let mut out = io::stdout().lock();
         let _ = queue!(
@@ -101,22 +100,20 @@ fn restore(terminal: &mut Terminal) {
     }
 }
 
-/// Without a handler, Ctrl-C ends the process at once and leaves the cursor
-/// hidden. This one restores the terminal first, then exits with status 130.
-fn restore_on_ctrl_c() {
+/// Without a handler, Ctrl-C or `kill` ends the process at once and no
+/// destructor runs, which would leave the cursor hidden. This one restores
+/// the terminal first, then exits with the status a shell would report
+/// (130 for Ctrl-C; see [`crate::platform::on_stop_request`]).
+fn restore_on_stop_request() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
-        use signal_hook::consts::SIGINT;
-        use signal_hook::iterator::Signals;
-        let Ok(mut signals) = Signals::new([SIGINT]) else {
-            return; // no handler: Ctrl-C still stops the program
-        };
-        thread::spawn(move || {
-            if signals.forever().next().is_some() {
-                let mut terminal = terminal();
-                restore(&mut terminal);
-                process::exit(INTERRUPTED);
-            }
-        });
+        // Without a handler, a request to stop still stops the program.
+        let _installed = crate::platform::on_stop_request(|status| restore_and_exit(status));
     });
+}
+
+fn restore_and_exit(status: i32) -> ! {
+    let mut terminal = terminal();
+    restore(&mut terminal);
+    process::exit(status)
 }

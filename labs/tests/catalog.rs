@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use labs::catalog::Catalog;
+use labs::catalog::{Catalog, callout_notes, callouts};
 
 /// Every binary target of the workspace except the launcher, as cargo sees it.
 fn workspace_binaries() -> BTreeSet<String> {
@@ -59,14 +59,12 @@ fn catalog_names_exactly_the_workspace_binaries() {
 #[test]
 fn every_lab_has_a_sheet_and_unique_entries() {
     let catalog = Catalog::load();
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap();
     for lab in &catalog.labs {
         assert!(
-            workspace.join(&lab.name).join("README.md").is_file(),
-            "{} has no README.md",
-            lab.name
+            lab.sheet().is_file(),
+            "{}: no lab sheet at {}",
+            lab.name,
+            lab.sheet().display()
         );
         let names: BTreeSet<_> = lab.entries().map(|entry| &entry.name).collect();
         assert_eq!(
@@ -76,4 +74,45 @@ fn every_lab_has_a_sheet_and_unique_entries() {
             lab.name
         );
     }
+    let labs: BTreeSet<_> = catalog.labs.iter().map(|lab| &lab.name).collect();
+    assert_eq!(labs.len(), catalog.labs.len(), "a lab is listed twice");
+}
+
+/// `labs show`, `diff` and `watch` read each variant's source file.
+#[test]
+fn every_binary_has_its_source_file() {
+    for lab in &Catalog::load().labs {
+        for entry in lab.entries() {
+            assert!(
+                lab.source(&entry.name).is_some(),
+                "no source file for {}",
+                lab.binary(&entry.name)
+            );
+        }
+    }
+}
+
+/// `labs show` prints each callout's explanation from the lab sheet.
+#[test]
+fn every_callout_of_a_variant_is_explained_in_its_sheet() {
+    let mut missing = Vec::new();
+    for lab in &Catalog::load().labs {
+        let sheet = std::fs::read_to_string(lab.sheet()).unwrap_or_default();
+        let notes = callout_notes(&sheet);
+        for entry in &lab.variants {
+            let Some(path) = lab.source(&entry.name) else {
+                continue; // reported by every_binary_has_its_source_file
+            };
+            let source = std::fs::read_to_string(&path).unwrap();
+            for number in callouts(&source) {
+                if !notes.contains_key(&number) {
+                    missing.push(format!("{} <{number}>", lab.binary(&entry.name)));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "callouts not explained in the lab's sheet (its `## Callouts` list): {missing:?}"
+    );
 }

@@ -1,43 +1,315 @@
-//! The launcher as a person runs it.
+//! The launcher as a person runs it, piped: what it prints, pinned.
 
-use std::process::Command;
+mod support;
 
-use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
+use std::fs::{self, File};
+use std::net::TcpListener;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
 
-fn labs() -> Command {
-    Command::new(get_cargo_bin("labs"))
+use support::{Piped, labs, run};
+
+/// Snapshots the piped run of `labs ARGS`, which must end within `secs`.
+fn snapshot(name: &str, args: &[&str], secs: u64) {
+    let output = run(labs(args), secs);
+    insta::assert_snapshot!(
+        name,
+        format!("$ labs {}\n{}", args.join(" "), output.report())
+    );
 }
 
 #[test]
-fn with_no_arguments_it_lists_the_labs() {
-    assert_cmd_snapshot!(labs());
+fn list_marks_legacy_and_experiments() {
+    snapshot("list", &["list"], 10);
 }
 
 #[test]
-fn list_is_the_same_listing() {
-    let default = labs().output().unwrap();
-    let list = labs().arg("list").output().unwrap();
+fn with_no_arguments_and_no_terminal_it_lists() {
+    let default = run(labs(&[]), 10);
+    let list = run(labs(&["list"]), 10);
+    assert_eq!(default.code, Some(0));
     assert_eq!(default.stdout, list.stdout);
 }
 
 #[test]
-fn an_unknown_lab_is_one_line_and_exit_2() {
-    assert_cmd_snapshot!(labs().args(["run", "spinnr", "tokio"]));
+fn unknown_names_are_one_line_closest_first_and_exit_2() {
+    let commands: [&[&str]; 7] = [
+        &["run", "spinnr", "tokio"],
+        &["run", "spinner", "tokyo"],
+        &["show", "countdwn", "tokio"],
+        &["diff", "spinner", "tokio", "smoll"],
+        &["compare", "flags", "threads"],
+        &["compare", "flags", "server"],
+        &["watch", "native-coro", "demo1"],
+    ];
+    let mut report = String::new();
+    for args in commands {
+        let output = run(labs(args), 10);
+        assert_eq!(output.code, Some(2), "{args:?}");
+        assert_eq!(
+            output.stderr.lines().count(),
+            1,
+            "{args:?}: {}",
+            output.stderr
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+        report += &format!("$ labs {}\n{}", args.join(" "), output.stderr);
+    }
+    insta::assert_snapshot!("unknown-names", report);
 }
 
 #[test]
-fn an_unknown_variant_is_one_line_and_exit_2() {
-    assert_cmd_snapshot!(labs().args(["run", "spinner", "trio"]));
+fn show_numbers_lines_and_explains_each_callout() {
+    snapshot("show-spinner-tokio", &["show", "spinner", "tokio"], 10);
+}
+
+#[test]
+fn diff_is_unified_by_default_with_a_summary() {
+    snapshot(
+        "diff-spinner-tokio-smol",
+        &["diff", "spinner", "tokio", "smol"],
+        10,
+    );
+}
+
+#[test]
+fn diff_side_by_side_shows_both_files_in_columns() {
+    snapshot(
+        "diff-spinner-tokio-smol-side-by-side",
+        &[
+            "diff",
+            "spinner",
+            "tokio",
+            "smol",
+            "--side-by-side",
+            "--width",
+            "120",
+        ],
+        10,
+    );
+}
+
+#[test]
+fn compare_runs_every_variant_and_diffs_their_normalised_output() {
+    let args = ["compare", "spinner", "--diff", "--", "--seconds", "0.1"];
+    // The first run may build the spinner lab.
+    let output = run(labs(&args), 300);
+    // async-std's task state depends on the instant it is printed (see the
+    // spinner sheet, callout 5).
+    insta::with_settings!({ filters => vec![
+        (
+            r"JoinHandle \{ handle: Some\(Task \{ header: Header \{ [^}]* \}",
+            "JoinHandle { handle: Some(Task { header: Header { [state at that instant] }",
+        ),
+    ]}, {
+        insta::assert_snapshot!("compare-spinner-diff", format!("$ labs {}\n{}", args.join(" "), output.report()));
+    });
+}
+
+#[test]
+fn compare_shows_outputs_side_by_side_in_bands() {
+    // Not async-std: its task state varies, and a line one character longer
+    // would wrap differently.
+    let args = [
+        "compare",
+        "spinner",
+        "thread",
+        "tokio",
+        "smol",
+        "smol-blocking",
+        "--width",
+        "120",
+        "--",
+        "--seconds",
+        "0.1",
+    ];
+    snapshot("compare-spinner-side-by-side", &args, 300);
+}
+
+#[test]
+fn compare_as_diffs_against_the_first() {
+    let args = ["compare", "native-coros", "demo1", "demo2", "--diff"];
+    let output = run(labs(&args), 120);
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert!(output.stdout.starts_with("== demo1\n"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("\n== demo2 against demo1\n--- demo1\n+++ demo2\n@@ ")
+    );
+    assert!(
+        output.stdout.contains("\ndemo1 ("),
+        "no summary: {}",
+        output.stdout
+    );
+}
+
+/// A port that something listens on, for the duration of the test.
+fn busy_port() -> (TcpListener, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    (listener, port)
+}
+
+#[test]
+fn doctor_reports_each_check_and_fails_on_a_taken_port() {
+    let (_listener, port) = busy_port();
+    let output = run(labs(&["doctor", "--no-build", "--port", &port]), 30);
+    insta::with_settings!({ filters => vec![
+        (r"Rust \d+\.\d+\.\d+(-[a-z]+)?", "Rust [version]"),
+        (r"port \d+", "port [N]"),
+        (r"(?m)^[✔✘-] .*(free|disk).*$", "[the disk check: depends on this machine]"),
+    ]}, {
+        insta::assert_snapshot!("doctor-no-build", format!("$ labs doctor --no-build --port [N]\n{}", output.report()));
+    });
+}
+
+#[test]
+fn doctor_build_check_builds_a_lab_offline() {
+    let (_listener, port) = busy_port();
+    let output = run(
+        labs(&["doctor", "--lab", "native-coros", "--port", &port]),
+        300,
+    );
+    assert!(
+        output
+            .stdout
+            .contains("\n✔ every binary of native-coros builds offline (4 binaries)\n"),
+        "{}",
+        output.report()
+    );
+    assert_eq!(output.code, Some(1), "the taken port and the pipe fail");
 }
 
 #[test]
 fn run_builds_and_runs_the_variant_passing_its_options() {
     // A bad option for the variant proves that the variant itself ran.
-    let output = labs()
-        .args(["run", "spinner", "thread", "--", "--seconds", "abc"])
-        .output()
+    let output = run(
+        labs(&["run", "spinner", "thread", "--", "--seconds", "abc"]),
+        300,
+    );
+    assert_eq!(output.code, Some(2));
+    assert!(output.stderr.contains("--seconds"), "{}", output.stderr);
+}
+
+#[test]
+fn watch_runs_again_when_the_source_is_saved() {
+    let lab = labs::catalog::Catalog::load();
+    let source = lab.lab("native-coros").unwrap().source("demo1").unwrap();
+    let mut watch = Piped::start(labs(&["watch", "native-coros", "demo1"]));
+    let runs = |stdout: &str| stdout.matches("main: calling delegating()").count();
+    let waiting = |stderr: &str| stderr.matches("waiting for a save").count();
+    // The first run may build the lab.
+    watch.wait_until(300, "first run", |out, err| {
+        runs(out) == 1 && waiting(err) == 1
+    });
+    // Saving without a change, as an editor may: only the time changes. Set
+    // a second back, not forward, so that cargo does not rebuild the lab.
+    let before = fs::metadata(&source).unwrap().modified().unwrap();
+    touch(&source, before - Duration::from_secs(1));
+    watch.wait_until(120, "second run", |out, err| {
+        runs(out) == 2 && waiting(err) == 2
+    });
+    touch(&source, before);
+    watch.child.kill().unwrap();
+    let output = watch.finish(10);
+    assert!(
+        output
+            .stderr
+            .contains("[labs watch] native-coros/src/bin/native-coros-demo1.rs saved: running native-coros-demo1 again"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Sets `path`'s modification time.
+fn touch(path: &Path, time: SystemTime) {
+    File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(time)
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--seconds"), "{stderr}");
+}
+
+#[test]
+fn serve_passes_help_to_the_flag_server() {
+    let output = run(labs(&["serve", "--help"]), 300);
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert!(output.stdout.contains("--bind <IP>"), "{}", output.stdout);
+}
+
+#[test]
+fn serve_prints_the_urls_for_the_room_then_serves() {
+    let port = {
+        // A port that was free a moment ago.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port().to_string()
+    };
+    let mut serve = Piped::start(labs(&["serve", "--bind", "0.0.0.0", "--port", &port]));
+    // The first run may build the flag server.
+    serve.wait_until(300, "the server's first line", |out, _| {
+        out.contains("Serving 194 flags")
+    });
+    serve.child.kill().unwrap();
+    let output = serve.finish(10);
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    // One URL per address this machine has on a network (none in a sandbox
+    // without one), then this machine's own.
+    let first = lines[0];
+    assert!(
+        first.starts_with("Participants on the same network use one of these")
+            || first.starts_with("This machine has no network address besides loopback"),
+        "{}",
+        output.stdout
+    );
+    let urls = lines
+        .iter()
+        .take_while(|line| !line.starts_with("On this machine"))
+        .skip(1);
+    for url in urls {
+        assert!(
+            url.starts_with("  http://") && url.ends_with(&format!(":{port}/flags")),
+            "{url:?}"
+        );
+    }
+    assert!(
+        output.stdout.contains(&format!(
+            "\nOn this machine: http://127.0.0.1:{port}/flags\n"
+        )),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn serve_on_a_taken_port_says_so_in_one_line() {
+    let (_listener, port) = busy_port();
+    let output = run(labs(&["serve", "--port", &port]), 300);
+    assert_eq!(output.code, Some(1));
+    assert!(output.stdout.is_empty(), "{}", output.stdout);
+    let stderr = output.stderr.replace(&port, "[N]");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot listen on 127.0.0.1:[N]: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn piped_output_has_no_escape_codes() {
+    for args in [
+        &["list"][..],
+        &["show", "spinner", "tokio"],
+        &["diff", "spinner", "tokio", "smol"],
+        &["diff", "spinner", "tokio", "smol", "--side-by-side"],
+    ] {
+        let output = run(labs(args), 10);
+        assert_eq!(output.code, Some(0), "{args:?}");
+        assert!(
+            !output.stdout.contains('\x1b'),
+            "{args:?}: {}",
+            output.stdout
+        );
+    }
 }

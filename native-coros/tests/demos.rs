@@ -1,8 +1,10 @@
 //! The three demos, run as built, their whole output pinned.
 
+mod support;
+
 use std::process::Command;
 
-use insta_cmd::assert_cmd_snapshot;
+use support::{DEMO1, DEMO2, DEMO3, assert_run_snapshot};
 
 #[test]
 fn demo1() {
@@ -11,21 +13,23 @@ fn demo1() {
     // program's own last line pins what matters: the buffer held across
     // `.await` is inside that future, and only that one.
     insta::with_settings!({filters => vec![(r"(size_of_val\(.*\)) = \d+", "$1 = [bytes]")]}, {
-        assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo1")));
+        assert_run_snapshot!(Command::new(DEMO1));
     });
 }
 
 #[test]
 fn demo2() {
-    assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo2")));
+    assert_run_snapshot!(Command::new(DEMO2));
 }
 
 #[test]
 fn demo3() {
-    assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo3")));
+    assert_run_snapshot!(Command::new(DEMO3));
 }
 
 #[test]
 fn a_demo_given_an_argument_says_so_in_one_line_and_exits_2() {
-    assert_cmd_snapshot!(Command::new(env!("CARGO_BIN_EXE_native-coros-demo1")).arg("42"));
+    let mut demo1 = Command::new(DEMO1);
+    demo1.arg("42");
+    assert_run_snapshot!(demo1);
 }

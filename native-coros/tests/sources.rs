@@ -40,7 +40,77 @@ fn the_shared_callouts_mark_the_same_ideas_in_every_file() {
     }
 }
 
+/// Each callout's first appearance, in reading order.
+fn first_appearances(callouts: impl IntoIterator<Item = u32>) -> Vec<u32> {
+    let mut seen = BTreeSet::new();
+    callouts.into_iter().filter(|&n| seen.insert(n)).collect()
+}
+
+fn is_increasing(numbers: &[u32]) -> bool {
+    numbers.windows(2).all(|pair| pair[0] < pair[1])
+}
+
+#[test]
+fn every_file_meets_its_callouts_in_reading_order() {
+    for bin in BINARIES {
+        let first = first_appearances(callouts(&LAB.source(bin)));
+        assert!(
+            is_increasing(&first),
+            "{bin}: callouts first met in the order {first:?}"
+        );
+    }
+    // Read in the sheet's order, each file's new ideas continue the numbers.
+    let lab = first_appearances(BINARIES.iter().flat_map(|bin| callouts(&LAB.source(bin))));
+    assert!(
+        is_increasing(&lab),
+        "the lab meets its callouts in the order {lab:?}"
+    );
+}
+
 #[test]
 fn every_callout_is_explained_in_the_lab_sheet() {
     LAB.assert_callouts_explained(&BINARIES);
+}
+
+/// The sheet (and the workspace's README, if it gives a number) count the
+/// launchpad's lines: the whole file, and the event loop itself, from the
+/// `Task` type to the end of the file; comments and blank lines included.
+#[test]
+fn the_launchpads_line_counts_are_the_files() {
+    let source = LAB.source("launchpad");
+    let lines: Vec<&str> = source.lines().collect();
+    let task = lines
+        .iter()
+        .position(|line| line.starts_with("type Task"))
+        .expect("a `type Task` line");
+    let doc = lines[..task]
+        .iter()
+        .rev()
+        .take_while(|line| line.starts_with("///"))
+        .count();
+    let whole = lines.len();
+    let event_loop = lines.len() - (task - doc);
+
+    let sheet = LAB.sheet().split_whitespace().collect::<Vec<_>>().join(" ");
+    let says = format!(
+        "the whole program is {whole} lines long, comments and blank lines included, \
+         and the event loop itself is {event_loop} of them"
+    );
+    assert!(sheet.contains(&says), "the sheet should say: {says:?}");
+
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the workspace's README");
+    let row = readme
+        .lines()
+        .find(|line| line.starts_with("| native-coros |"))
+        .expect("the lab's row in the workspace's README");
+    if row.contains(" lines") {
+        let says = format!(
+            "a toy event loop in {event_loop} lines of std ({whole} for the whole program)"
+        );
+        assert!(
+            row.contains(&says),
+            "the workspace's README should say: {says:?}"
+        );
+    }
 }

@@ -62,9 +62,12 @@ fn main() {
         );
     }
 
+    let usual_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {})); // <11>
-    match panic::catch_unwind(AssertUnwindSafe(|| coro.as_mut().poll(&mut cx))) {
+    let poll = panic::catch_unwind(AssertUnwindSafe(|| coro.as_mut().poll(&mut cx))); // <12>
+    panic::set_hook(usual_hook);
+    match poll {
         Ok(poll) => println!("main: poll 5 returned {poll:?}"),
-        Err(payload) => println!("main: poll 5 panicked: {}", panic_message(&*payload)), // <12>
+        Err(payload) => println!("main: poll 5 panicked: {}", panic_message(&*payload)),
     }
 }

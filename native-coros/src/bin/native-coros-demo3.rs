@@ -39,7 +39,8 @@ impl Future for Leaf {
             return Poll::Pending; // <2>
         }
         let Some(n) = take_sent_in() else {
-            return Poll::Pending; // <13>
+            // Polled, but nothing was sent in: still waiting.
+            return Poll::Pending; // <2>
         };
         if self.terms > 0 {
             self.terms -= 1;
@@ -72,7 +73,7 @@ fn main() {
         take_handed_out()
     );
     for value in [5, 6, 7, 8] {
-        send_in(value); // <14>
+        send_in(value); // <13>
         let poll = coro.as_mut().poll(&mut cx); // <8>
         println!(
             "main: sent {value}; the poll returned {poll:?}, the leaf handed out {:?}",

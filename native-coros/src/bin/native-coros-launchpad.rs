@@ -13,6 +13,10 @@
 //! The loop owns the clock, so with `--virtual-time` it jumps the clock to
 //! the next wake-up time instead of sleeping: same output, exact and instant
 //! (the idea behind tokio's paused test clock).
+//!
+//! The file reads in the order of the demos: the leaf future (`Sleep`), the
+//! `async fn` that awaits it (`countdown`), `main`; then the event loop that
+//! `main` hands the countdowns to (`SleepingLoop`).
 
 use std::cell::Cell;
 use std::cmp::Reverse;
@@ -64,15 +68,38 @@ impl Future for Sleep {
     }
 }
 
+/// A launch (Python: `async def countdown(label, length, *, delay=0)`).
+async fn countdown(label: &str, length: u32, delay: u64) {
+    println!("{label} waiting {delay} seconds before starting countdown");
+    let delta = sleep(delay).await; // <4>
+    println!("{label} starting after waiting {:.3}s", delta.as_secs_f64());
+    for n in (1..=length).rev() {
+        println!("{label} T-minus {n}");
+        sleep(1).await; // <4>
+    }
+    println!("{label} lift-off!");
+}
+
+fn main() {
+    let args: LaunchpadArgs = labs::parse_args();
+    let mut event_loop = SleepingLoop::new(args.virtual_time);
+    event_loop.spawn(countdown("A", 5, 0)); // <5>
+    event_loop.spawn(countdown("B", 3, 2));
+    event_loop.spawn(countdown("C", 4, 1));
+    event_loop.run_until_complete();
+    let clock = if args.virtual_time { "virtual" } else { "real" };
+    let elapsed = event_loop.now().as_secs_f64();
+    println!("Total elapsed time is {elapsed:.3}s ({clock} clock)");
+}
+
 /// A countdown, boxed so that futures of different types fit in one list.
 type Task = Pin<Box<dyn Future<Output = ()>>>;
 
 /// The event loop (Python: `class SleepingLoop`).
 struct SleepingLoop {
     tasks: Vec<Task>,
-    /// (wake-up time, scheduling order, task index): the soonest on top;
-    /// tasks due at the same time run in the order they were scheduled.
-    waiting: BinaryHeap<Reverse<(Duration, u64, usize)>>, // <15>
+    /// (wake-up time, scheduling order, task index): the soonest on top.
+    waiting: BinaryHeap<Reverse<(Duration, u64, usize)>>,
     scheduled: u64,
     start: Instant,
     virtual_time: bool,
@@ -95,18 +122,24 @@ impl SleepingLoop {
         self.schedule(NOW.get(), self.tasks.len() - 1);
     }
 
-    fn schedule(&mut self, wake_at: Duration, task: usize) {
-        self.scheduled += 1;
-        self.waiting.push(Reverse((wake_at, self.scheduled, task)));
+    fn run_until_complete(&mut self) {
+        let mut cx = Context::from_waker(Waker::noop()); // <7>
+        while let Some(Reverse((wake_at, _, task))) = self.waiting.pop() {
+            self.sleep_until(wake_at);
+            NOW.set(self.now()); // what `sleep` reads
+            let poll = self.tasks[task].as_mut().poll(&mut cx); // <8>
+            if poll.is_pending() {
+                let wake_at = WAKE_AT.take().expect("a countdown may only await sleep()"); // <14>
+                self.schedule(wake_at, task);
+            } // else the countdown is done: it is never polled again
+        }
     }
 
-    /// The loop's clock: time since it started, real or virtual.
-    fn now(&self) -> Duration {
-        if self.virtual_time {
-            NOW.get()
-        } else {
-            self.start.elapsed()
-        }
+    /// Tasks due at the same time run in the order they were scheduled: a
+    /// rule of this loop (Python's `heapq` and `Task.__lt__` do not keep it).
+    fn schedule(&mut self, wake_at: Duration, task: usize) {
+        self.scheduled += 1;
+        self.waiting.push(Reverse((wake_at, self.scheduled, task))); // <15>
     }
 
     /// Waits until `wake_at`: sleeps, or in virtual time jumps the clock there.
@@ -118,39 +151,12 @@ impl SleepingLoop {
         }
     }
 
-    fn run_until_complete(&mut self) {
-        let mut cx = Context::from_waker(Waker::noop()); // <7>
-        while let Some(Reverse((wake_at, _, task))) = self.waiting.pop() {
-            self.sleep_until(wake_at);
-            NOW.set(self.now()); // what `sleep` reads
-            let poll = self.tasks[task].as_mut().poll(&mut cx); // <8>
-            if poll.is_pending() {
-                let wake_at = WAKE_AT.take().expect("a countdown may only await sleep()"); // <18>
-                self.schedule(wake_at, task);
-            } // else the countdown is done: it is never polled again
+    /// The loop's clock: time since it started, real or virtual.
+    fn now(&self) -> Duration {
+        if self.virtual_time {
+            NOW.get()
+        } else {
+            self.start.elapsed()
         }
     }
-}
-
-async fn countdown(label: &str, length: u32, delay: u64) {
-    println!("{label} waiting {delay} seconds before starting countdown");
-    let delta = sleep(delay).await; // <4>
-    println!("{label} starting after waiting {:.3}s", delta.as_secs_f64());
-    for n in (1..=length).rev() {
-        println!("{label} T-minus {n}");
-        sleep(1).await; // <4>
-    }
-    println!("{label} lift-off!");
-}
-
-fn main() {
-    let args: LaunchpadArgs = labs::parse_args();
-    let mut event_loop = SleepingLoop::new(args.virtual_time);
-    event_loop.spawn(countdown("A", 5, 0)); // <5>
-    event_loop.spawn(countdown("B", 3, 2));
-    event_loop.spawn(countdown("C", 4, 1));
-    event_loop.run_until_complete();
-    let clock = if args.virtual_time { "virtual" } else { "real" };
-    let elapsed = event_loop.now().as_secs_f64();
-    println!("Total elapsed time is {elapsed:.3}s ({clock} clock)");
 }

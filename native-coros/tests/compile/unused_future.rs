@@ -1,8 +1,9 @@
-// Calling an async fn only builds its future; forgetting `.await` drops it
-// unpolled, and none of its body ever runs. The warning comes from the
-// `#[must_use]` on the `Future` trait; a future written by hand is a plain
-// struct and needs its own `#[must_use]` (std's futures all have one).
-#![deny(unused_must_use)]
+// demo1's experiment, compiled by tests/must_use.rs: two futures that are
+// never awaited. Calling an async fn only builds its future; dropping it
+// unpolled means none of its body ever runs. The compiler warns
+// (`unused_must_use`): for an async fn by itself, because the `Future`
+// trait is `#[must_use]`; for a future written by hand, a plain struct,
+// only because the struct is marked `#[must_use]` too, as in the demos.
 
 use std::future::Future;
 use std::pin::Pin;

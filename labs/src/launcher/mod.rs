@@ -1,0 +1,148 @@
+//! The launcher's commands, one module each, and what they share: finding a
+//! lab and a variant by name, running cargo in the workspace, colour only on
+//! a terminal.
+
+pub mod compare;
+pub mod diff;
+pub mod doctor;
+pub mod list;
+pub mod menu;
+pub mod run;
+pub mod serve;
+pub mod show;
+pub mod stop;
+pub mod watch;
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+use std::process::Command;
+
+use labs::catalog::{Catalog, Entry, Lab, workspace};
+use labs::cli::{USAGE_ERROR, fail};
+
+/// Colour and highlighting, only when writing to a terminal and `NO_COLOR`
+/// is not set (<https://no-color.org>). Piped output is plain text.
+pub fn colour() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
+/// The width to lay columns out in: `--width`, else the terminal's, else 160.
+pub fn width(wanted: Option<usize>) -> usize {
+    wanted
+        .or_else(|| {
+            io::stdout()
+                .is_terminal()
+                .then(crossterm::terminal::size)
+                .and_then(Result::ok)
+                .map(|(columns, _)| usize::from(columns))
+        })
+        .unwrap_or(160)
+}
+
+/// `cargo` (the one that runs us, under `cargo run`), in the workspace.
+pub fn cargo() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(workspace());
+    command
+}
+
+/// `cargo run --quiet --bin <binary> -- <args>`: rebuilds an edited variant
+/// first, then runs it.
+pub fn cargo_run(binary: &str, args: &[String]) -> Command {
+    let mut command = cargo();
+    command
+        .args(["run", "--quiet", "--bin", binary, "--"])
+        .args(args);
+    command
+}
+
+/// A path as the person reads it: relative to the workspace.
+pub fn shown(path: &Path) -> String {
+    path.strip_prefix(workspace())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
+
+/// The lab called `name`, or one line naming the labs (closest first) and
+/// exit status 2.
+pub fn find_lab<'a>(catalog: &'a Catalog, name: &str) -> &'a Lab {
+    catalog.lab(name).unwrap_or_else(|| {
+        let names = closest_first(name, catalog.labs.iter().map(|lab| lab.name.as_str()));
+        fail(
+            USAGE_ERROR,
+            format!("no lab '{name}'; the labs are: {names}"),
+        )
+    })
+}
+
+/// A variant or tool of `lab`, or one line naming them (closest first) and
+/// exit status 2.
+pub fn find_entry<'a>(lab: &'a Lab, name: &str) -> &'a Entry {
+    lab.entry(name).unwrap_or_else(|| {
+        let names = closest_first(name, lab.entries().map(|entry| entry.name.as_str()));
+        fail(
+            USAGE_ERROR,
+            format!(
+                "lab '{}' has no variant '{name}'; it has: {names}",
+                lab.name
+            ),
+        )
+    })
+}
+
+/// A variant (not a tool) of `lab`, or one line naming them and exit 2.
+pub fn find_variant<'a>(lab: &'a Lab, name: &str) -> &'a Entry {
+    lab.variant(name).unwrap_or_else(|| {
+        let names = closest_first(name, lab.variants.iter().map(|entry| entry.name.as_str()));
+        fail(
+            USAGE_ERROR,
+            format!(
+                "lab '{}' has no variant '{name}'; it has: {names}",
+                lab.name
+            ),
+        )
+    })
+}
+
+/// The source of an entry, read, or one line and exit status 1.
+pub fn read_source(lab: &Lab, entry: &str) -> (String, String) {
+    let Some(path) = lab.source(entry) else {
+        fail(
+            1,
+            format!("cannot find the source of {}", lab.binary(entry)),
+        )
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => (shown(&path), text),
+        Err(err) => fail(1, format!("cannot read {}: {err}", shown(&path))),
+    }
+}
+
+/// `names` joined by commas, the closest to `wanted` first (by edit
+/// distance; equally close names keep the catalog's order).
+pub fn closest_first<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = names.collect();
+    names.sort_by_key(|name| strsim::damerau_levenshtein(wanted, name));
+    names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_names_come_first_and_ties_keep_their_order() {
+        let names = ["thread", "tokio", "async-std", "smol"];
+        assert_eq!(
+            closest_first("tokyo", names.into_iter()),
+            "tokio, thread, smol, async-std"
+        );
+        assert_eq!(
+            closest_first("zzzzzzzzzzzz", names.into_iter()),
+            "thread, tokio, async-std, smol"
+        );
+    }
+}
