@@ -8,10 +8,11 @@ use std::fmt::Write as _;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use event_listener::{Event, Listener};
+use labs::cli::seconds_within;
 
 use crate::{Index, match_line};
 
@@ -57,18 +58,6 @@ pub struct TcpArgs {
     #[arg(long, value_name = "SECS", default_value = "60", allow_negative_numbers = true,
           value_parser = seconds_within(0.1, 3600.0))]
     pub idle: Duration,
-}
-
-/// A clap value parser for a number of seconds from `min` to `max`.
-pub fn seconds_within(min: f64, max: f64) -> impl Fn(&str) -> Result<Duration, String> + Clone {
-    move |text| {
-        let out_of_range = || format!("expected a number of seconds from {min} to {max}");
-        let value: f64 = text.trim().parse().map_err(|_| out_of_range())?;
-        if !(min..=max).contains(&value) {
-            return Err(out_of_range());
-        }
-        Ok(Duration::from_secs_f64(value))
-    }
 }
 
 /// What a server sends back for one line it read.
@@ -394,57 +383,45 @@ impl Server {
         std::process::exit(self.status.load(Ordering::SeqCst) as i32)
     }
 
-    /// Ctrl-C (and SIGTERM) set a flag; a watcher thread turns it into
-    /// `stopping`, wakes every waiter, and unblocks a blocking `accept` by
-    /// connecting once. A second Ctrl-C exits at once.
+    /// Ctrl-C (or SIGTERM, SIGHUP, Ctrl-\\; a console event on Windows)
+    /// stops the server: `stopping` is set, every waiter is woken, and a
+    /// blocking `accept` is unblocked by connecting once. A second request
+    /// exits at once.
     fn stop_on_signals(&'static self) {
-        use signal_hook::consts::{SIGINT, SIGTERM};
-        let interrupted = Arc::new(AtomicBool::new(false));
-        let terminated = Arc::new(AtomicBool::new(false));
-        let registered = signal_hook::flag::register(SIGINT, Arc::clone(&interrupted))
-            .and_then(|_| signal_hook::flag::register(SIGTERM, Arc::clone(&terminated)));
-        if let Err(err) = registered {
-            eprintln!("warning: Ctrl-C will not stop gracefully: {err}");
-            return;
+        static SERVER: OnceLock<&'static Server> = OnceLock::new();
+        fn stop(status: i32) {
+            if let Some(server) = SERVER.get() {
+                server.stop(status);
+            }
         }
-        let watch = move || {
-            let signalled = || {
-                terminated.swap(false, Ordering::SeqCst)
-                    || interrupted.swap(false, Ordering::SeqCst)
+        if SERVER.set(self).is_ok() && !labs::platform::on_stop_request(stop) {
+            eprintln!("warning: Ctrl-C will stop this server at once, without a grace period");
+        }
+    }
+
+    fn stop(&self, status: i32) {
+        // Called on one thread, one request after another.
+        if self.is_stopping() {
+            eprintln!("Stopped at once (asked again).");
+            std::process::exit(status);
+        }
+        self.status.store(status as usize, Ordering::SeqCst);
+        self.stopping.store(true, Ordering::SeqCst);
+        eprintln!(
+            "Stopping: no new connections; {} open, waiting up to {} s for them.",
+            self.open(),
+            self.grace().as_secs_f64()
+        );
+        self.changed.notify(usize::MAX);
+        if let Some(addr) = self.addr.get() {
+            let ip = match addr.ip() {
+                IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+                ip => ip,
             };
-            while !signalled() {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if terminated.load(Ordering::SeqCst) {
-                self.status.store(143, Ordering::SeqCst);
-            }
-            self.stopping.store(true, Ordering::SeqCst);
-            eprintln!(
-                "Stopping: no new connections; {} open, waiting up to {} s for them.",
-                self.open(),
-                self.grace().as_secs_f64()
-            );
-            self.changed.notify(usize::MAX);
-            if let Some(addr) = self.addr.get() {
-                let ip = match addr.ip() {
-                    IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-                    IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-                    ip => ip,
-                };
-                let _ = TcpStream::connect_timeout(
-                    &SocketAddr::new(ip, addr.port()),
-                    Duration::from_secs(1),
-                );
-            }
-            while !signalled() {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            eprintln!("Stopped at once (Ctrl-C again).");
-            std::process::exit(self.status.load(Ordering::SeqCst) as i32);
-        };
-        let _ = std::thread::Builder::new()
-            .name("ctrl-c".into())
-            .spawn(watch);
+            let wake = SocketAddr::new(ip, addr.port());
+            let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        }
     }
 }
 
@@ -528,14 +505,5 @@ mod tests {
             answer.starts_with("error: that line is not UTF-8"),
             "{answer}"
         );
-    }
-
-    #[test]
-    fn seconds_within_checks_the_range() {
-        let parse = seconds_within(0.1, 60.0);
-        assert_eq!(parse("0.5"), Ok(Duration::from_millis(500)));
-        for bad in ["0", "61", "-1", "x", "NaN", "inf"] {
-            assert!(parse(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -12,8 +12,9 @@ use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Response, StatusCode, Uri};
 use serde_json::json;
 
-use crate::server::{Listen, seconds_within};
+use crate::server::Listen;
 use crate::{LINE_LIMIT, name};
+use labs::cli::seconds_within;
 
 /// The search page: plain HTML and a script, no build step, no framework.
 /// It asks `/search?q=...` as you type and shows the answer; names are set

@@ -154,6 +154,7 @@ pub fn read_to_end(stream: &mut TcpStream) -> String {
             Ok(0) => break,
             Ok(n) => bytes.extend_from_slice(&buffer[..n]),
             Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(err) => panic!("reading: {err} after {:?}", String::from_utf8_lossy(&bytes)),
         }
     }
@@ -167,6 +168,7 @@ pub fn read_until(stream: &mut TcpStream, end: &str) -> String {
     while !bytes.ends_with(end.as_bytes()) {
         match stream.read(&mut byte) {
             Ok(1) => bytes.push(byte[0]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
             other => panic!(
                 "reading up to {end:?}: {other:?} after {:?}",
                 String::from_utf8_lossy(&bytes)
