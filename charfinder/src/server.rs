@@ -35,10 +35,10 @@ pub struct Listen {
     pub bind: IpAddr,
     /// Port to listen on [default: 2323 for TCP, 8080 web, 8081 façade]; 0
     /// picks a free one (the banner says which).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_hyphen_values = true)]
     pub port: Option<u16>,
     /// On Ctrl-C, wait this long for open connections to finish, in seconds [0 to 60].
-    #[arg(long, value_name = "SECS", default_value = "5", allow_negative_numbers = true,
+    #[arg(long, value_name = "SECS", default_value = "5", allow_hyphen_values = true,
           value_parser = seconds_within(0.0, 60.0))]
     pub grace: Duration,
     /// Log each connection on stderr.
@@ -55,7 +55,7 @@ pub struct TcpArgs {
     pub listen: Listen,
     /// Close a connection after this many seconds without a query (or with
     /// an answer it does not read) [0.1 to 3600].
-    #[arg(long, value_name = "SECS", default_value = "60", allow_negative_numbers = true,
+    #[arg(long, value_name = "SECS", default_value = "60", allow_hyphen_values = true,
           value_parser = seconds_within(0.1, 3600.0))]
     pub idle: Duration,
 }

@@ -29,7 +29,7 @@ pub struct WebArgs {
     #[command(flatten)]
     pub listen: Listen,
     /// Close a connection after this many seconds without a request [0.1 to 3600].
-    #[arg(long, value_name = "SECS", default_value = "60", allow_negative_numbers = true,
+    #[arg(long, value_name = "SECS", default_value = "60", allow_hyphen_values = true,
           value_parser = seconds_within(0.1, 3600.0))]
     pub idle: Duration,
 }
@@ -49,11 +49,11 @@ pub struct FacadeArgs {
     )]
     pub backends: Vec<SocketAddr>,
     /// How long to wait for each backend's answer, in seconds [0.1 to 60].
-    #[arg(long, value_name = "SECS", default_value = "2", allow_negative_numbers = true,
+    #[arg(long, value_name = "SECS", default_value = "2", allow_hyphen_values = true,
           value_parser = seconds_within(0.1, 60.0))]
     pub timeout: Duration,
     /// Close a connection after this many seconds without a request [0.1 to 3600].
-    #[arg(long, value_name = "SECS", default_value = "60", allow_negative_numbers = true,
+    #[arg(long, value_name = "SECS", default_value = "60", allow_hyphen_values = true,
           value_parser = seconds_within(0.1, 3600.0))]
     pub idle: Duration,
 }

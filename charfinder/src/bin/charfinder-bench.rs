@@ -40,11 +40,11 @@ const TARGET_BYTES: f64 = 10_000.0;
 #[command(version)]
 struct Args {
     /// How long to measure each number of clients, in seconds [0.2 to 60].
-    #[arg(long, value_name = "SECS", default_value = "2", allow_negative_numbers = true,
+    #[arg(long, value_name = "SECS", default_value = "2", allow_hyphen_values = true,
           value_parser = seconds_within(0.2, 60.0))]
     seconds: Duration,
     /// How many idle clients to hold for the memory measure [0 to 50000].
-    #[arg(long, value_name = "N", default_value_t = 10_000, allow_negative_numbers = true,
+    #[arg(long, value_name = "N", default_value_t = 10_000, allow_hyphen_values = true,
           value_parser = clap::value_parser!(u32).range(0..=50_000))]
     idle: u32,
 }
