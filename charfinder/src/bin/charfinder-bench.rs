@@ -94,6 +94,12 @@ impl Server {
         )
     }
 
+    /// Stops the server, then fails with `message` (exit status 1).
+    fn fail(self, message: String) -> ! {
+        drop(self);
+        fail(1, message)
+    }
+
     /// Resident memory of the server process, in bytes.
     fn rss(&self) -> Option<u64> {
         rss_of(self.child.id())
@@ -349,7 +355,7 @@ fn main() {
                         at_1000.push(rate);
                     }
                 }
-                Err(err) => fail(1, format!("charfinder-{name}, {level} clients: {err}")),
+                Err(err) => server.fail(format!("charfinder-{name}, {level} clients: {err}")),
             }
         }
         let ratio = at_1000.last().copied().unwrap_or(0.0) / at_1000[0];
@@ -376,14 +382,12 @@ fn main() {
         // One query first, so the index and the runtime are warm.
         let _ = runtime.block_on(throughput(server.addr, 1, Duration::from_millis(100)));
         let before = server.rss();
-        let clients = runtime
-            .block_on(idle_clients(server.addr, args.idle))
-            .unwrap_or_else(|err| {
-                fail(
-                    1,
-                    format!("charfinder-{name}: {err}; raise the open files limit (ulimit -n)"),
-                )
-            });
+        let clients = match runtime.block_on(idle_clients(server.addr, args.idle)) {
+            Ok(clients) => clients,
+            Err(err) => server.fail(format!(
+                "charfinder-{name}: {err}; raise the open files limit (ulimit -n)"
+            )),
+        };
         std::thread::sleep(Duration::from_millis(300));
         let after = server.rss();
         drop(clients);

@@ -5,8 +5,9 @@
 //!
 //! The classic design: `accept` blocks, each connection gets a thread whose
 //! reads and writes block. Simple, and fine for a few hundred clients; each
-//! thread has its own stack, so ten thousand idle clients cost far more
-//! than ten thousand tasks (see `charfinder-bench`). Compare with
+//! thread has its own stacks (one in the process, one in the kernel), so ten
+//! thousand idle clients cost several times what ten thousand tasks do (see
+//! `charfinder-bench`). Compare with
 //! `diff charfinder/src/bin/charfinder-{thread,tokio}.rs`.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
