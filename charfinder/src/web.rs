@@ -146,6 +146,8 @@ pub fn parse_answer(text: &str) -> io::Result<Vec<char>> {
         }
     }
     match count {
+        // An empty query is an empty line: the server says `Bye.` at once.
+        None if chars.is_empty() && text.ends_with("?> Bye.\n") => Ok(chars),
         Some(n) if n == chars.len() => Ok(chars),
         Some(_) => Err(bad("the count does not match the lines")),
         None => Err(bad("no count line (cut short?)")),
@@ -218,6 +220,8 @@ mod tests {
         assert_eq!(parse_answer(text).unwrap(), ['🐱', '😸']);
         assert_eq!(parse_answer("?> 0 matches\n?> Bye.\n").unwrap(), []);
         assert!(parse_answer("?> U+1F431\t🐱\tCAT FACE\n").is_err());
+        assert_eq!(parse_answer("greeting\n?> Bye.\n").unwrap(), []);
+        assert!(parse_answer("greeting\n?> ").is_err());
         assert!(parse_answer("?> U+1F431\t🐱\tCAT FACE\n2 matches\n").is_err());
     }
 

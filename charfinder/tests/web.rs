@@ -129,6 +129,15 @@ fn facade_answers_partially(bin: &str) {
     // Every backend answering: no failures.
     let facade = Running::start(bin, &["--backend", &backend.addr.to_string()]);
     let json = search(&format!("http://{}", facade.addr), "snowman");
+    let empty = search(&format!("http://{}", facade.addr), "");
+    assert_eq!(
+        (
+            empty["count"].as_u64(),
+            empty["failed"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0)),
+        "{empty}"
+    );
     assert_eq!(
         (
             json["count"].as_u64(),
