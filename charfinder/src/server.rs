@@ -20,6 +20,10 @@ use crate::{Index, match_line};
 /// is refused with a message, and the connection closed.
 pub const LINE_LIMIT: u64 = 1024;
 
+/// How much of a line that is too long a server reads (and throws away)
+/// to find its end before it answers: past this, it closes at once.
+pub const SKIP_LIMIT: u64 = 16 << 20;
+
 /// The read buffer of each connection. Small on purpose: it is most of
 /// what an idle connection costs (a `BufReader` allocates 8 KB by default).
 pub const READ_BUFFER: usize = 1024;
@@ -101,6 +105,53 @@ pub fn reply(index: &Index, line: &[u8]) -> Reply {
         return Reply::Last("Bye.\n".to_string());
     }
     answer(index, line)
+}
+
+/// One connection's side of the protocol: the line being read, and whether
+/// it is the rest of a line that was too long.
+pub struct Session {
+    index: &'static Index,
+    line: Vec<u8>,
+    /// Bytes of a too-long line read (and dropped) so far.
+    skipped: Option<u64>,
+}
+
+impl Session {
+    /// The buffer for the next line, emptied.
+    pub fn line(&mut self) -> &mut Vec<u8> {
+        self.line.clear();
+        &mut self.line
+    }
+
+    /// The reply to the line just read (see [`reply`]). A line that hits
+    /// [`LINE_LIMIT`] is not answered at once: the rest of it is read and
+    /// dropped, 1 KB at a time, so that the client has finished sending
+    /// when the server answers the error and closes (closing a socket with
+    /// unread bytes makes the system reset the connection, and the client
+    /// could lose the answer). Past [`SKIP_LIMIT`] it closes at once.
+    pub fn reply(&mut self) -> Reply {
+        let too_long = || {
+            Reply::Last(format!(
+                "error: a line longer than {LINE_LIMIT} bytes; closing the connection\n"
+            ))
+        };
+        let ended = self.line.is_empty() || self.line.ends_with(b"\n");
+        match self.skipped {
+            Some(skipped) => {
+                let skipped = skipped + self.line.len() as u64;
+                if ended || skipped > SKIP_LIMIT {
+                    return too_long();
+                }
+                self.skipped = Some(skipped);
+                Reply::More(String::new())
+            }
+            None if !ended && self.line.len() as u64 >= LINE_LIMIT => {
+                self.skipped = Some(self.line.len() as u64);
+                Reply::More(String::new())
+            }
+            None => reply(self.index, &self.line),
+        }
+    }
 }
 
 fn answer(index: &Index, line: &[u8]) -> Reply {
@@ -290,9 +341,17 @@ impl Server {
         .into_bytes()
     }
 
-    /// The reply to one line read (see [`reply`]).
-    pub fn reply(&self, line: &[u8]) -> Reply {
-        reply(self.index(), line)
+    /// A new connection's side of the protocol.
+    pub fn session(&self) -> Session {
+        Server::session_of(self.index())
+    }
+
+    fn session_of(index: &'static Index) -> Session {
+        Session {
+            index,
+            line: Vec::new(),
+            skipped: None,
+        }
     }
 
     /// Accepting or starting a connection failed (out of file descriptors,
@@ -495,6 +554,31 @@ mod tests {
         assert!(last && refusal.starts_with("error: a line longer than 1024 bytes"));
         // The last line before the end of input may lack its newline.
         assert!(text(reply(index, b"snowman")).1.contains("SNOWMAN"));
+    }
+
+    fn feed(session: &mut Session, bytes: &[u8]) -> (bool, String) {
+        session.line().extend_from_slice(bytes);
+        text(session.reply())
+    }
+
+    #[test]
+    fn a_long_line_is_read_to_its_end_then_refused() {
+        let chunk = vec![b'a'; LINE_LIMIT as usize];
+        let mut session = Server::session_of(Index::global());
+        assert_eq!(feed(&mut session, &chunk), (false, String::new()));
+        assert_eq!(feed(&mut session, &chunk), (false, String::new()));
+        let (last, refusal) = feed(&mut session, b"aaa\n");
+        assert!(last && refusal.starts_with("error: a line longer than 1024 bytes"));
+        // ... or to the end of the input.
+        let mut session = Server::session_of(Index::global());
+        assert_eq!(feed(&mut session, &chunk), (false, String::new()));
+        assert!(feed(&mut session, b"").0);
+        // A short line is answered as usual.
+        assert!(
+            feed(&mut Server::session_of(Index::global()), b"snowman\n")
+                .1
+                .contains("SNOWMAN")
+        );
     }
 
     #[test]

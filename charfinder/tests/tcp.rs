@@ -44,13 +44,16 @@ fn holds_up(variant: &str) {
 
     insta::assert_snapshot!(format!("session-{variant}"), server.session(SCRIPT));
 
-    // A line of 1 MB: refused with a message, and the connection closed.
+    // A line of 1 MB: read to its end, refused with a message, and the
+    // connection closed.
     let mut long = server.connect();
     read_until(&mut long, PROMPT);
     let writer = {
         let mut long = long.try_clone().unwrap();
         thread::spawn(move || {
-            let _ = long.write_all(&vec![b'a'; 1 << 20]);
+            let mut line = vec![b'a'; 1 << 20];
+            line.push(b'\n');
+            long.write_all(&line).unwrap();
         })
     };
     let refusal = read_to_end(&mut long);

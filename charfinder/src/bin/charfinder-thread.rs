@@ -20,14 +20,13 @@ fn handle(stream: TcpStream, server: &Server) -> io::Result<()> {
     let (reader, mut writer) = (&stream, &stream); // <1>
     let mut reader = BufReader::with_capacity(READ_BUFFER, reader).take(0);
     writer.write_all(&server.greeting())?;
-    let mut line = Vec::new();
+    let mut session = server.session();
     stream.set_read_timeout(Some(server.idle()))?; // <3>
     stream.set_write_timeout(Some(server.idle()))?; // <5>
     loop {
-        line.clear();
         reader.set_limit(LINE_LIMIT); // <2>
-        reader.read_until(b'\n', &mut line)?;
-        let reply = server.reply(&line); // <4>
+        reader.read_until(b'\n', session.line())?;
+        let reply = session.reply(); // <4>
         writer.write_all(reply.text())?;
         if reply.is_last() {
             return Ok(());

@@ -21,13 +21,12 @@ async fn handle(mut stream: TcpStream, server: &Server) -> io::Result<()> {
     let (reader, mut writer) = stream.split(); // <1>
     let mut reader = BufReader::with_capacity(READ_BUFFER, reader).take(0);
     writer.write_all(&server.greeting()).await?;
-    let mut line = Vec::new();
+    let mut session = server.session();
     loop {
-        line.clear();
         reader.set_limit(LINE_LIMIT); // <2>
-        let read = reader.read_until(b'\n', &mut line);
+        let read = reader.read_until(b'\n', session.line());
         timeout(server.idle(), read).await??; // <3>
-        let reply = server.reply(&line); // <4>
+        let reply = session.reply(); // <4>
         let write = writer.write_all(reply.text());
         timeout(server.idle(), write).await??; // <5>
         if reply.is_last() {
