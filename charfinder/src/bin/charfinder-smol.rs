@@ -67,12 +67,10 @@ fn main() {
         let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
         server.listening(listener.local_addr());
         serve(listener, server).await;
-        let _all_closed = server
-            .all_closed()
-            .or(async {
-                Timer::after(server.grace()).await;
-            })
-            .await; // <11>
+        let grace = async {
+            Timer::after(server.grace()).await;
+        };
+        let _all_closed = server.all_closed().or(grace).await; // <11>
     });
     server.exit();
 }
