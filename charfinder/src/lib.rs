@@ -114,7 +114,7 @@ impl Index {
     }
 
     /// One line for the start-up banner:
-    /// `Index: 40 000 words, 300 000 characters, 9.1 MB, built in 0.21 s`.
+    /// `Index: 153626 characters, 130317 words, 14.9 MB, built in 0.10 s`.
     pub fn summary(&self) -> String {
         format!(
             "Index: {} characters, {} words, {:.1} MB, built in {:.2} s",
