@@ -7,18 +7,24 @@
 
 mod art;
 mod countries;
+mod error;
+pub mod flags2;
 mod server;
+mod site;
 
-use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-pub use art::flag_gif;
+pub use art::{draw_all_flags, flag_gif};
 pub use countries::{country_codes, country_name};
+pub use error::Error;
+pub use labs::cli::seconds_within;
 pub use server::{Config, Delay, FlagServer, probability};
+pub use site::Site;
 
 /// The 20 most populous countries, as in the workshop.
 pub const POP20_CC: [&str; 20] = [
@@ -26,8 +32,17 @@ pub const POP20_CC: [&str; 20] = [
     "IR", "TR", "CD", "FR",
 ];
 
-/// Where the flags are saved, relative to the current directory.
+/// Where the flags are saved, relative to the current directory, unless
+/// `--dest` says otherwise.
 pub const DEST_DIR: &str = "downloads";
+
+/// How long one request may take by default (the Python originals used 3.1
+/// and 6.1 s): from connecting to the last byte of the body.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The most bytes accepted for one answer: a flag is about 1 KB, so a longer
+/// body is not a flag, and is not read to the end.
+pub const MAX_FLAG_BYTES: usize = 64 * 1024;
 
 /// The delay of the server a client starts when given no `--server`: long
 /// enough to see the difference (about 10 s sequential, 0.6 s concurrent),
@@ -46,152 +61,31 @@ pub struct Args {
     /// Without it, a flag server with a 0.4..0.6 s delay starts in this process.
     #[arg(long, value_name = "URL", value_parser = Site::parse)]
     pub server: Option<Site>,
-}
-
-/// A flag server's base URL, split for the HTTP clients.
-#[derive(Clone, Debug)]
-pub struct Site {
-    base: String,
-    host: String,
-    path: String,
-}
-
-impl Site {
-    /// Parses `http://host[:port][/path]`; the path defaults to `/flags`.
-    pub fn parse(url: &str) -> Result<Site, String> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or("expected a plain http:// URL, like http://localhost:8000/flags")?;
-        let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-        if host.is_empty() || host.contains(['?', '#', '@', ' ']) {
-            return Err("expected a host name after http://".to_string());
-        }
-        let host = if host
-            .rsplit_once(':')
-            .is_some_and(|(_, port)| port.parse::<u16>().is_ok())
-        {
-            host.to_string()
-        } else if host.contains(':') && !host.ends_with(']') {
-            return Err("expected a port number from 1 to 65535 after the host".to_string());
-        } else {
-            format!("{host}:80")
-        };
-        let path = match path.trim_end_matches('/') {
-            "" => "/flags".to_string(),
-            path => format!("/{path}"),
-        };
-        Ok(Site {
-            base: format!("http://{host}{path}"),
-            host,
-            path,
-        })
-    }
-
-    /// The base URL, e.g. `http://127.0.0.1:8000/flags`.
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
-    /// `host:port`, to connect to and to send as the `Host` header.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// The path of a flag on the server: `/flags/cn/cn.gif`.
-    pub fn flag_path(&self, cc: &str) -> String {
-        let cc = cc.to_lowercase();
-        format!("{}/{cc}/{cc}.gif", self.path)
-    }
-
-    /// The full URL of a flag: `http://127.0.0.1:8000/flags/cn/cn.gif`.
-    pub fn flag_url(&self, cc: &str) -> String {
-        format!("http://{}{}", self.host, self.flag_path(cc))
-    }
-}
-
-impl fmt::Display for Site {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.base)
-    }
-}
-
-/// Why a download failed. `main` turns it into one line on stderr.
-#[derive(Debug)]
-pub enum Error {
-    /// Could not talk to the server (refused, reset, garbled...).
-    Network(String),
-    /// The server answered with an error status.
-    Status(u16),
-    /// Could not create the folder for the files.
-    Folder { path: PathBuf, source: io::Error },
-    /// Could not save a file.
-    Save { path: PathBuf, source: io::Error },
-}
-
-impl From<io::Error> for Error {
-    fn from(err: io::Error) -> Self {
-        Error::Network(err.to_string())
-    }
-}
-
-impl From<hyper::Error> for Error {
-    fn from(err: hyper::Error) -> Self {
-        Error::Network(err.to_string())
-    }
-}
-
-impl From<hyper::http::Error> for Error {
-    fn from(err: hyper::http::Error) -> Self {
-        Error::Network(err.to_string())
-    }
-}
-
-impl From<ureq::Error> for Error {
-    fn from(err: ureq::Error) -> Self {
-        match err {
-            ureq::Error::StatusCode(status) => Error::Status(status),
-            ureq::Error::Io(err) => Error::from(err),
-            other => Error::Network(other.to_string()),
-        }
-    }
-}
-
-impl From<tokio::task::JoinError> for Error {
-    fn from(err: tokio::task::JoinError) -> Self {
-        // A task only fails to finish if it panicked; let the panic through.
-        std::panic::resume_unwind(err.into_panic())
-    }
-}
-
-impl Error {
-    /// The one line a person sees, naming the server.
-    pub fn describe(&self, site: &Site) -> String {
-        match self {
-            Error::Network(message) => {
-                format!("cannot download from the flag server at {site}: {message}")
-            }
-            Error::Status(status) => {
-                let reason = hyper::StatusCode::from_u16(*status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                format!("the flag server at {site} answered {status} {reason}")
-                    .trim_end()
-                    .to_string()
-            }
-            Error::Folder { path, source } => {
-                format!("cannot create the folder {}: {source}", path.display())
-            }
-            Error::Save { path, source } => {
-                format!("cannot save {}: {source}", path.display())
-            }
-        }
-    }
+    /// Give up on a flag after this many seconds [0.1 to 60].
+    #[arg(long, value_name = "SECS", default_value = "5", allow_hyphen_values = true,
+          value_parser = seconds_within(0.1, 60.0))]
+    pub timeout: Duration,
 }
 
 static SHOWN: AtomicBool = AtomicBool::new(false);
 
-/// Prints a country code as its flag arrives, on the line of codes.
+/// The folder flags are saved in: [`DEST_DIR`] unless `--dest` was given.
+static DEST: OnceLock<PathBuf> = OnceLock::new();
+
+fn dest_dir() -> &'static Path {
+    DEST.get_or_init(|| PathBuf::from(DEST_DIR))
+}
+
+/// Creates the folder the flags go to (before the clock starts).
+pub fn create_dest_dir(dir: &Path) -> Result<(), Error> {
+    let _ = DEST.set(dir.to_path_buf());
+    fs::create_dir_all(dir).map_err(|source| Error::Folder {
+        path: dir.into(),
+        source,
+    })
+}
+
+/// Prints a country code once its flag is saved, on the line of codes.
 pub fn show(cc: &str) {
     let mut out = io::stdout().lock();
     // A closed stdout is no reason to stop downloading.
@@ -199,24 +93,20 @@ pub fn show(cc: &str) {
     SHOWN.store(true, Ordering::SeqCst);
 }
 
-/// Saves a flag as `downloads/{cc}.gif` (lower case), whole or not at all:
-/// it writes a temporary file in the same folder, then renames it.
+/// Saves a flag as `downloads/{cc}.gif` (lower case), whole or not at all.
 pub fn save_flag(image: &[u8], cc: &str) -> Result<(), Error> {
-    let dir = Path::new(DEST_DIR);
-    let cc = cc.to_lowercase();
-    let path = dir.join(format!("{cc}.gif"));
-    let temp = dir.join(format!(".{cc}.gif.part{}", std::process::id()));
-    let failed = |source| Error::Save {
-        path: path.clone(),
-        source,
-    };
-    fs::create_dir_all(dir).map_err(|source| Error::Folder {
-        path: dir.into(),
-        source,
-    })?;
-    if let Err(err) = fs::write(&temp, image).and_then(|()| fs::rename(&temp, &path)) {
+    save_as(image, &format!("{}.gif", cc.to_lowercase()))
+}
+
+/// Saves `bytes` as `filename` in the downloads folder, whole or not at all:
+/// it writes a hidden temporary file in the same folder, then renames it.
+pub fn save_as(bytes: &[u8], filename: &str) -> Result<(), Error> {
+    let dir = dest_dir();
+    let path = dir.join(filename);
+    let temp = dir.join(format!(".{filename}.part{}", std::process::id()));
+    if let Err(source) = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, &path)) {
         let _ = fs::remove_file(&temp);
-        return Err(failed(err));
+        return Err(Error::Save { path, source });
     }
     Ok(())
 }
@@ -231,7 +121,10 @@ pub fn main(download_many: fn(&'static Site, &[&'static str]) -> Result<usize, E
         None => start_local_server(),
     };
     // The site lives as long as the program: spawned tasks may borrow it.
-    let site: &'static Site = Box::leak(Box::new(site));
+    let site: &'static Site = Box::leak(Box::new(site.with_timeout(args.timeout)));
+    if let Err(err) = create_dest_dir(Path::new(DEST_DIR)) {
+        labs::cli::fail(1, err.describe(site));
+    }
     let started = Instant::now();
     let result = download_many(site, &POP20_CC);
     let elapsed = started.elapsed();
@@ -256,6 +149,8 @@ fn start_local_server() -> (Site, Option<FlagServer>) {
     println!(
         "No --server given: serving flags from this process at {site} ({LOCAL_DELAY} delay per request)"
     );
+    // Drawn now, not while the clock runs.
+    draw_all_flags();
     (site, Some(server))
 }
 
@@ -277,11 +172,24 @@ mod tests {
             Site::parse("http://example.org/x/").unwrap().base(),
             "http://example.org:80/x"
         );
+        assert_eq!(
+            Site::parse("HTTP://LocalHost:8000/").unwrap().base(),
+            "http://localhost:8000/flags"
+        );
+        assert_eq!(
+            Site::parse("http://[::1]:8000").unwrap().host(),
+            "[::1]:8000"
+        );
         for bad in [
             "localhost:8000",
             "https://a:1/flags",
             "http://",
             "http://a:99999/flags",
+            "http://a:0/flags",
+            "http://a/flags?x=1",
+            "http://a/flags#frag",
+            "http://me@a/flags",
+            "/flags",
         ] {
             assert!(Site::parse(bad).is_err(), "{bad:?} was accepted");
         }

@@ -4,32 +4,45 @@
 //!
 //! ```text
 //! GET /flags/{cc}/{cc}.gif        the flag (cc lower case)
-//! GET /flags/{cc}/metadata.json   {"country": "<name>", "cc": "<CC>"}
+//! GET /flags/{cc}/metadata.json   {"country": "<name>", "iso_cc": "<CC>", "tld_cc": ".<cc>"}
+//! HEAD of either                  the same head, no body, at once
 //! anything else                   404 Not Found
 //! ```
 //!
-//! Every request first waits for the configured delay, then (with the
-//! configured probability) answers 418 I'm a teapot instead.
+//! Every GET first waits for the configured delay, then meets its fate: with
+//! the configured probabilities it answers 418 I'm a teapot, or the
+//! connection is reset before any answer, or it stalls (no answer at all, so
+//! that the client's timeout fires), or the body is cut off mid-way (the
+//! Content-Length promises all of it, half is sent, then the connection
+//! closes). The delay and the fate of a request depend only on the seed and
+//! the request's path, never on the order requests arrive in: with a seed,
+//! `/flags/br/br.gif` meets the same fate in every run and every client.
+//!
+//! The server closes a connection that sends no request head within the
+//! header timeout (hyper's header-read timeout starts as soon as it waits for
+//! a head, so it is also the idle keep-alive timeout), holds at most
+//! `max_connections` at once (more wait in the listen backlog), and when
+//! accepting fails (out of file descriptors) it backs off and says so once.
 
-use std::convert::Infallible;
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue};
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpSocket};
-use tokio::sync::oneshot;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::{Semaphore, oneshot};
 
 use crate::art::flag_gif;
 use crate::countries::{country_name, is_known};
@@ -55,14 +68,20 @@ impl Delay {
     }
 }
 
+impl Delay {
+    /// The longest delay the server accepts: a minute is already a stall.
+    pub const MAX: Duration = Duration::from_secs(60);
+}
+
 impl FromStr for Delay {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
+        let seconds = crate::seconds_within(0.0, Delay::MAX.as_secs_f64());
         match text.split_once("..") {
-            None => labs::cli::seconds(text).map(Delay::fixed),
+            None => seconds(text).map(Delay::fixed),
             Some((min, max)) => {
-                let (min, max) = (labs::cli::seconds(min)?, labs::cli::seconds(max)?);
+                let (min, max) = (seconds(min)?, seconds(max)?);
                 if min > max {
                     return Err("in MIN..MAX, MIN must not be more than MAX".to_string());
                 }
@@ -105,11 +124,26 @@ pub struct Config {
     pub delay: Delay,
     /// Probability of answering 418 I'm a teapot instead.
     pub error_rate: f64,
-    /// Makes delays and errors reproducible: the same seed gives the same
-    /// outcomes for the same sequence of requests.
+    /// Probability of resetting the connection instead of answering.
+    pub reset_rate: f64,
+    /// Probability of never answering (until the client gives up).
+    pub stall_rate: f64,
+    /// Probability of cutting a good answer's body off mid-way.
+    pub cut_rate: f64,
+    /// Makes delays and fates reproducible: with the same seed, a path
+    /// meets the same delay and fate, whatever the order of requests.
     pub seed: Option<u64>,
     /// One line on stderr per request.
     pub verbose: bool,
+    /// Time allowed to send a request's head, and to stay idle between requests.
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Config {
+    /// The longest stall: a client's timeout fires long before.
+    pub const STALL: Duration = Duration::from_secs(60);
 }
 
 impl Default for Config {
@@ -119,18 +153,26 @@ impl Default for Config {
             port: 0,
             delay: Delay::default(),
             error_rate: 0.0,
+            reset_rate: 0.0,
+            stall_rate: 0.0,
+            cut_rate: 0.0,
             seed: None,
             verbose: false,
+            header_timeout: Duration::from_secs(10),
+            max_connections: 10_000,
         }
     }
 }
 
-/// Requests being answered now, the most seen at once, and the total.
+/// Requests being answered now, the most seen at once, the total, and the
+/// connections open now.
 #[derive(Debug, Default)]
 struct Stats {
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
     requests: AtomicUsize,
+    connections: AtomicUsize,
+    faults: AtomicUsize,
 }
 
 /// Counts a request as in flight for as long as it lives.
@@ -153,19 +195,52 @@ impl Drop for InFlight<'_> {
 
 struct Shared {
     config: Config,
-    rng: Mutex<fastrand::Rng>,
+    /// The seed every draw starts from (random when none is configured).
+    seed: u64,
     stats: Stats,
 }
 
+/// What happens to a GET, beyond its delay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Answer,
+    Teapot,
+    Reset,
+    Stall,
+    Cut,
+}
+
 impl Shared {
-    /// The delay and the fate of the next request, drawn in arrival order.
-    fn draw(&self) -> (Duration, bool) {
-        let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
-        let Delay { min, max } = self.config.delay;
+    /// The delay and the fate of a GET for `path`: drawn from the seed and
+    /// the path alone, so that they do not depend on the order of requests.
+    /// Each fate has its own draw, so one rate does not shift another's.
+    fn draw(&self, path: &str) -> (Duration, Fate) {
+        let mut rng = fastrand::Rng::with_seed(self.seed ^ fnv1a(path.as_bytes()));
+        let config = &self.config;
+        let Delay { min, max } = config.delay;
         let delay = min + (max - min).mul_f64(rng.f64());
-        let teapot = rng.f64() < self.config.error_rate;
-        (delay, teapot)
+        let fates = [
+            (config.error_rate, Fate::Teapot),
+            (config.reset_rate, Fate::Reset),
+            (config.stall_rate, Fate::Stall),
+            (config.cut_rate, Fate::Cut),
+        ];
+        let draws: Vec<f64> = fates.iter().map(|_| rng.f64()).collect();
+        let fate = fates
+            .iter()
+            .zip(draws)
+            .find(|((rate, _), draw)| *draw < *rate)
+            .map_or(Fate::Answer, |((_, fate), _)| *fate);
+        (delay, fate)
     }
+}
+
+/// FNV-1a, 64 bits: a fixed, portable hash (the same on every machine and
+/// compiler, unlike `std`'s hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A running flag server. Dropping it stops it.
@@ -199,13 +274,10 @@ impl FlagServer {
             socket.listen(BACKLOG)?
         };
         let addr = listener.local_addr()?;
-        let rng = match config.seed {
-            Some(seed) => fastrand::Rng::with_seed(seed),
-            None => fastrand::Rng::new(),
-        };
+        let seed = config.seed.unwrap_or_else(|| fastrand::u64(..));
         let shared = Arc::new(Shared {
             config,
-            rng: Mutex::new(rng),
+            seed,
             stats: Stats::default(),
         });
         let (stop, stopped) = oneshot::channel();
@@ -262,6 +334,16 @@ impl FlagServer {
         self.shared.stats.requests.load(Ordering::SeqCst)
     }
 
+    /// Requests that were reset, stalled or cut short so far.
+    pub fn faults(&self) -> usize {
+        self.shared.stats.faults.load(Ordering::SeqCst)
+    }
+
+    /// Connections open right now.
+    pub fn connections(&self) -> usize {
+        self.shared.stats.connections.load(Ordering::SeqCst)
+    }
+
     /// Serves until the process ends.
     pub fn wait(mut self) {
         if let Some(thread) = self.thread.take() {
@@ -282,56 +364,170 @@ impl Drop for FlagServer {
 }
 
 async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+    let slots = Arc::new(Semaphore::new(shared.config.max_connections.max(1)));
+    // When accepting last failed and was reported: said at most once a minute.
+    let mut said: Option<tokio::time::Instant> = None;
     loop {
+        // At most `max_connections` at once: wait for a free slot first.
+        let slot = tokio::select! {
+            _ = &mut stopped => return,
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return,
+            },
+        };
         let stream = tokio::select! {
             _ = &mut stopped => return,
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => stream,
+                // A connection given up before it was accepted: nothing to do.
+                Err(err) if matches!(
+                    err.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                ) => continue,
                 Err(err) => {
-                    // Out of file descriptors, a connection reset before it
-                    // was accepted...: say so and go on serving.
-                    eprintln!("flag server: accept failed: {err}");
-                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    // Out of file descriptors, most likely: retrying at once
+                    // would spin. Say so once (again after a minute at the
+                    // earliest), and retry every 100 ms.
+                    if said.is_none_or(|said| said.elapsed() > Duration::from_secs(60)) {
+                        eprintln!(
+                            "flag server: cannot accept connections ({err}) with {} open; \
+                             retrying every 100 ms (out of file descriptors? raise `ulimit -n`)",
+                            shared.stats.connections.load(Ordering::SeqCst)
+                        );
+                        said = Some(tokio::time::Instant::now());
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             },
         };
+        shared.stats.connections.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
-            let service = service_fn(|request| handle(Arc::clone(&shared), request));
+            let _slot = slot;
+            let connection = Connection::new(stream);
+            let reset = Arc::clone(&connection.reset);
+            let service =
+                service_fn(|request| handle(Arc::clone(&shared), Arc::clone(&reset), request));
             // A client that hangs up early is its own business.
             let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
+                .timer(TokioTimer::new())
+                .header_read_timeout(shared.config.header_timeout)
+                .serve_connection(connection, service)
                 .await;
+            shared.stats.connections.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
 
 async fn handle(
     shared: Arc<Shared>,
+    reset: Arc<AtomicBool>,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Answer>, io::Error> {
     let _in_flight = InFlight::enter(&shared.stats);
-    let (delay, teapot) = shared.draw();
-    tokio::time::sleep(delay).await;
-    let response = if teapot {
-        plain(StatusCode::IM_A_TEAPOT, "I'm a teapot\n")
-    } else {
-        route(request.method(), request.uri().path())
+    let path = request.uri().path();
+    // The delay and the chaos apply to GET, as in the original.
+    let (delay, fate) = match *request.method() {
+        Method::GET => shared.draw(path),
+        _ => (Duration::ZERO, Fate::Answer),
     };
-    if shared.config.verbose {
-        eprintln!(
-            "{} {} -> {} ({:.2}s)",
-            request.method(),
-            request.uri().path(),
-            response.status(),
-            delay.as_secs_f64()
-        );
+    tokio::time::sleep(delay).await;
+    let log = |outcome: &dyn fmt::Display| {
+        if shared.config.verbose {
+            eprintln!(
+                "{} {path} -> {outcome} ({:.2}s)",
+                request.method(),
+                delay.as_secs_f64()
+            );
+        }
+    };
+    let mut response = match fate {
+        Fate::Teapot => plain(StatusCode::IM_A_TEAPOT, "I'm a teapot\n"),
+        Fate::Reset => {
+            shared.stats.faults.fetch_add(1, Ordering::SeqCst);
+            log(&"connection reset");
+            // Dropping the connection with SO_LINGER 0 sends a TCP reset.
+            reset.store(true, Ordering::SeqCst);
+            return Err(io::Error::other("connection reset on purpose"));
+        }
+        Fate::Stall => {
+            shared.stats.faults.fetch_add(1, Ordering::SeqCst);
+            log(&"stalled");
+            tokio::time::sleep(Config::STALL).await;
+            return Err(io::Error::other("stalled on purpose"));
+        }
+        Fate::Answer | Fate::Cut => route(request.method(), path),
+    };
+    if fate == Fate::Cut && response.status() == StatusCode::OK {
+        shared.stats.faults.fetch_add(1, Ordering::SeqCst);
+        response = cut_short(response);
+        log(&format_args!("{} cut short", response.status()));
+    } else {
+        log(&response.status());
     }
     Ok(response)
 }
 
-fn route(method: &Method, path: &str) -> Response<Full<Bytes>> {
+/// A served connection: tokio's socket in hyper's I/O traits, and a flag
+/// that makes dropping it reset the connection instead of closing it.
+struct Connection {
+    io: TokioIo<TcpStream>,
+    reset: Arc<AtomicBool>,
+}
+
+impl Connection {
+    fn new(stream: TcpStream) -> Self {
+        Connection {
+            io: TokioIo::new(stream),
+            reset: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            // SO_LINGER 0: closing sends RST. (Deprecated in tokio because a
+            // non-zero linger blocks the thread on close; zero does not.)
+            #[allow(deprecated)]
+            let _ = self.io.inner().set_linger(Some(Duration::ZERO));
+        }
+    }
+}
+
+impl hyper::rt::Read for Connection {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for Connection {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}
+
+fn route(method: &Method, path: &str) -> Response<Answer> {
     let Some((cc, file)) = path
         .strip_prefix("/flags/")
         .and_then(|rest| rest.split_once('/'))
@@ -340,19 +536,21 @@ fn route(method: &Method, path: &str) -> Response<Full<Bytes>> {
     else {
         return plain(StatusCode::NOT_FOUND, "not found\n");
     };
-    if method != Method::GET {
-        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET\n");
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
         response
             .headers_mut()
-            .insert(ALLOW, HeaderValue::from_static("GET"));
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
     let upper = cc.to_uppercase();
     match file {
         "metadata.json" => {
             let country = country_name(&upper).unwrap_or(&upper);
+            // The country's internet domain: its code, except the UK's.
+            let tld = if cc == "gb" { "uk" } else { cc };
             let json = format!(
-                r#"{{"country": {}, "cc": "{upper}"}}"#,
+                r#"{{"country": {}, "iso_cc": "{upper}", "tld_cc": ".{tld}"}}"#,
                 serde_json::Value::from(country)
             );
             body(StatusCode::OK, "application/json", json.into())
@@ -365,7 +563,7 @@ fn route(method: &Method, path: &str) -> Response<Full<Bytes>> {
     }
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+fn plain(status: StatusCode, text: &'static str) -> Response<Answer> {
     body(
         status,
         "text/plain; charset=utf-8",
@@ -373,13 +571,71 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
     )
 }
 
-fn body(status: StatusCode, content_type: &'static str, bytes: Bytes) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(bytes));
+fn body(status: StatusCode, content_type: &'static str, bytes: Bytes) -> Response<Answer> {
+    let mut response = Response::new(Answer::Whole(Some(bytes)));
     *response.status_mut() = status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
+}
+
+/// The same answer with its body cut off after the first half, although its
+/// Content-Length still announces all of it.
+fn cut_short(response: Response<Answer>) -> Response<Answer> {
+    let (mut parts, body) = response.into_parts();
+    let Answer::Whole(Some(bytes)) = body else {
+        return Response::from_parts(parts, body);
+    };
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let half = bytes.slice(..bytes.len() / 2);
+    // The pause lets hyper send the head and the half before the error
+    // closes the connection (an error at once would close it unsent).
+    let pause = Box::pin(tokio::time::sleep(Duration::from_millis(20)));
+    Response::from_parts(parts, Answer::Cut(Some(half), pause))
+}
+
+/// A response body: all of it in one frame, or the first part of it, a
+/// pause, then an error, which makes hyper close the connection mid-body.
+pub(crate) enum Answer {
+    Whole(Option<Bytes>),
+    Cut(Option<Bytes>, Pin<Box<tokio::time::Sleep>>),
+}
+
+impl Body for Answer {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            Answer::Whole(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
+            Answer::Cut(half, pause) => match half.take() {
+                Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                None => pause
+                    .as_mut()
+                    .poll(cx)
+                    .map(|()| Some(Err(io::Error::other("body cut short on purpose")))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Answer::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Answer::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Answer::Cut(..) => SizeHint::default(),
+        }
+    }
 }
 
 #[cfg(test)]

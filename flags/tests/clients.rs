@@ -20,22 +20,27 @@ fn program(client: &str) -> &'static str {
     }
 }
 
+/// Runs a client in `dir`; killed, and the test failed, if it takes longer
+/// than the support's deadline.
 fn run(client: &str, args: &[&str], dir: &TempDir) -> Output {
-    Command::new(program(client))
-        .args(args)
-        .current_dir(dir.path())
-        .output()
-        .expect("run the client")
+    support::run(
+        Command::new(program(client))
+            .args(args)
+            .current_dir(dir.path()),
+    )
 }
 
 fn server(delay: Duration, error_rate: f64, seed: Option<u64>) -> FlagServer {
-    FlagServer::start(Config {
+    start(Config {
         delay: Delay::fixed(delay),
         error_rate,
         seed,
         ..Config::default()
     })
-    .expect("start a flag server")
+}
+
+fn start(config: Config) -> FlagServer {
+    FlagServer::start(config).expect("start a flag server")
 }
 
 /// The line of codes, in the order they arrived.
@@ -162,7 +167,7 @@ fn max_in_flight(client: &str, delay: Duration) -> usize {
     server.max_in_flight()
 }
 
-const OVERLAP: Duration = Duration::from_secs(1);
+const OVERLAP: Duration = Duration::from_millis(500);
 
 #[test]
 fn sequential_never_has_more_than_one_request_in_flight() {
@@ -216,6 +221,8 @@ fn reports_failures(client: &str) {
     assert_eq!(dir.downloads(), Vec::<String>::new());
 
     let good = server(Duration::ZERO, 0.0, None);
+    // The folder is created before the downloads start, even when all fail.
+    std::fs::remove_dir(dir.path().join("downloads")).unwrap();
     std::fs::write(dir.path().join("downloads"), "a file, not a folder").unwrap();
     record(
         "downloads/ is a file",
@@ -275,4 +282,201 @@ fn a_bad_server_url_is_one_line_and_exit_2() {
     let dir = TempDir::new("bad-url");
     let output = run("smol", &["--server", "https://example.org/flags"], &dir);
     insta::assert_snapshot!(transcript(&output));
+}
+
+/// A server that cuts off every other body mid-way (Content-Length promises
+/// more than is sent): each client reports an error, exit status 1, and
+/// leaves only whole flags, no partial ones, no temporary files.
+fn a_body_cut_off_is_an_error_and_saves_nothing(client: &str) {
+    let server = start(Config {
+        cut_rate: 0.5,
+        seed: Some(7),
+        ..Config::default()
+    });
+    let dir = TempDir::new(client);
+    let output = run(client, &["--server", &server.url()], &dir);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{client}: {}",
+        transcript(&output)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{client}: {stderr}");
+    assert_only_whole_flags(&dir, client);
+    // Every cut body was refused: at most the whole ones were saved.
+    let whole = dir.downloads().len();
+    assert!(
+        whole < 20,
+        "{client}: {whole} files from a server cutting half the bodies"
+    );
+}
+
+#[test]
+fn sequential_refuses_a_body_cut_off() {
+    a_body_cut_off_is_an_error_and_saves_nothing("sequential");
+}
+
+#[test]
+fn thread_refuses_a_body_cut_off() {
+    a_body_cut_off_is_an_error_and_saves_nothing("thread");
+}
+
+#[test]
+fn tokio_refuses_a_body_cut_off() {
+    a_body_cut_off_is_an_error_and_saves_nothing("tokio");
+}
+
+#[test]
+fn async_std_refuses_a_body_cut_off() {
+    a_body_cut_off_is_an_error_and_saves_nothing("async-std");
+}
+
+#[test]
+fn smol_refuses_a_body_cut_off() {
+    a_body_cut_off_is_an_error_and_saves_nothing("smol");
+}
+
+/// The file system refuses the write half-way: the client runs with a file
+/// size limit of 512 bytes (`ulimit -f 1`; a flag is 900 to 1300 bytes), and
+/// with SIGXFSZ ignored, so the write that would cross it fails with EFBIG
+/// instead of killing the process. (Inherited: the shell ignores the signal,
+/// and an ignored signal stays ignored across `exec`.) `save_flag` must leave
+/// neither the partial flag nor its temporary file: `downloads/` holds only
+/// whole flags. Writing `downloads/cc.gif` in place fails this test.
+/// Unix only (a shell's `ulimit`); skipped elsewhere.
+#[cfg(unix)]
+fn a_failed_write_leaves_no_partial_file(client: &str) {
+    let server = server(Duration::ZERO, 0.0, None);
+    let dir = TempDir::new(client);
+    let output = support::run(
+        Command::new("/bin/sh")
+            .args(["-c", r#"trap "" XFSZ; ulimit -f 1 && exec "$0" "$@""#])
+            .args([program(client), "--server", &server.url()])
+            .current_dir(dir.path()),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{client}: {}",
+        transcript(&output)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot save downloads/"),
+        "{client}: {stderr}"
+    );
+    assert_only_whole_flags(&dir, client);
+}
+
+#[cfg(unix)]
+#[test]
+fn sequential_leaves_no_partial_file_when_a_write_fails() {
+    a_failed_write_leaves_no_partial_file("sequential");
+}
+
+#[cfg(unix)]
+#[test]
+fn thread_leaves_no_partial_file_when_a_write_fails() {
+    a_failed_write_leaves_no_partial_file("thread");
+}
+
+#[cfg(unix)]
+#[test]
+fn tokio_leaves_no_partial_file_when_a_write_fails() {
+    a_failed_write_leaves_no_partial_file("tokio");
+}
+
+#[cfg(unix)]
+#[test]
+fn async_std_leaves_no_partial_file_when_a_write_fails() {
+    a_failed_write_leaves_no_partial_file("async-std");
+}
+
+#[cfg(unix)]
+#[test]
+fn smol_leaves_no_partial_file_when_a_write_fails() {
+    a_failed_write_leaves_no_partial_file("smol");
+}
+
+/// Servers that misbehave: each is an error for the flag, in the same words
+/// in every variant (one snapshot for all five), and a stalled server ends
+/// the run within the timeout plus a margin.
+fn misbehaving_servers(client: &str) {
+    let mut report = String::new();
+    let mut record = |case: &str, url: &str, args: &[&str]| {
+        let dir = TempDir::new(client);
+        let started = std::time::Instant::now();
+        let output = run(client, &[&["--server", url], args].concat(), &dir);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{client} {case}: {stderr}");
+        assert_only_whole_flags(&dir, client);
+        report += &format!(
+            "{case}: exit {}\n{stderr}",
+            output.status.code().unwrap_or(-1)
+        );
+        started.elapsed()
+    };
+    let chaos = |config: Config| {
+        start(Config {
+            seed: Some(1),
+            ..config
+        })
+    };
+    let stall = chaos(Config {
+        stall_rate: 1.0,
+        ..Config::default()
+    });
+    let took = record("stall", &stall.url(), &["--timeout", "0.3"]);
+    assert!(
+        took < Duration::from_secs(3),
+        "{client}: {took:?} for a 0.3 s timeout"
+    );
+    let reset = chaos(Config {
+        reset_rate: 1.0,
+        ..Config::default()
+    });
+    record("reset", &reset.url(), &[]);
+    let cut = chaos(Config {
+        cut_rate: 1.0,
+        ..Config::default()
+    });
+    record("cut", &cut.url(), &[]);
+    let moved = support::canned_server(
+        b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://127.0.0.1:9/flags/cn/cn.gif\r\n\
+          Content-Length: 0\r\nConnection: close\r\n\r\n"
+            .to_vec(),
+    );
+    record("redirect", &moved, &[]);
+    let mut huge =
+        b"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\nConnection: close\r\n\r\n".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 200_000));
+    let huge = support::canned_server(huge);
+    record("huge body", &huge, &[]);
+    settings().bind(|| insta::assert_snapshot!("misbehaving-servers", report));
+}
+
+#[test]
+fn sequential_survives_misbehaving_servers() {
+    misbehaving_servers("sequential");
+}
+
+#[test]
+fn thread_survives_misbehaving_servers() {
+    misbehaving_servers("thread");
+}
+
+#[test]
+fn tokio_survives_misbehaving_servers() {
+    misbehaving_servers("tokio");
+}
+
+#[test]
+fn async_std_survives_misbehaving_servers() {
+    misbehaving_servers("async-std");
+}
+
+#[test]
+fn smol_survives_misbehaving_servers() {
+    misbehaving_servers("smol");
 }

@@ -3,11 +3,13 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use flags::{Config, FlagServer, country_codes, flag_gif};
-use support::{get, settings, transcript};
+use support::{Running, get, run, settings, transcript};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_flags-server");
 
@@ -35,11 +37,11 @@ fn serves_every_flag_as_a_gif() {
 fn serves_metadata_as_json() {
     let server = start(Config::default());
     let mut report = String::new();
-    for cc in ["cn", "us", "cd", "tw", "va"] {
+    for cc in ["cn", "us", "cd", "tw", "va", "gb"] {
         let (status, content_type, body) = get(&format!("{}/{cc}/metadata.json", server.url()));
         let body = String::from_utf8(body).unwrap();
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(json["cc"], cc.to_uppercase());
+        assert_eq!(json["iso_cc"], cc.to_uppercase());
         report += &format!("{status} {content_type} {body}\n");
     }
     insta::assert_snapshot!(report);
@@ -110,15 +112,16 @@ fn a_seeded_error_rate_gives_the_same_outcomes_twice() {
 
 #[test]
 fn the_binary_serves_and_logs_each_request() {
-    let mut child = Command::new(SERVER)
-        .args(["--port", "0", "-v", "--delay", "0.01..0.02", "--seed", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut banner = String::new();
-    stdout.read_line(&mut banner).unwrap();
+    let server = Running::start(Command::new(SERVER).args([
+        "--port",
+        "0",
+        "-v",
+        "--delay",
+        "0.01..0.02",
+        "--seed",
+        "1",
+    ]));
+    let banner = server.line_within(Duration::from_secs(10)) + "\n";
     let url = banner
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -126,15 +129,7 @@ fn the_binary_serves_and_logs_each_request() {
         .to_string();
     let (status, _, _) = get(&format!("{url}/br/metadata.json"));
     let (missing, _, _) = get(&format!("{url}/zz/zz.gif"));
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = server.kill();
     assert_eq!((status, missing), (200, 404));
     settings().bind(|| {
         let mut settings = insta::Settings::clone_current();
@@ -156,7 +151,7 @@ fn bad_options_are_one_line_and_exit_2() {
         &["--seed", "x"],
         &["--colour"],
     ] {
-        let output = Command::new(SERVER).args(args).output().unwrap();
+        let output = run(Command::new(SERVER).args(args));
         assert_eq!(
             String::from_utf8_lossy(&output.stderr).lines().count(),
             1,
@@ -171,9 +166,319 @@ fn bad_options_are_one_line_and_exit_2() {
 fn a_port_in_use_is_one_line_and_exit_1() {
     let server = start(Config::default());
     let port = server.addr().port().to_string();
-    let output = Command::new(SERVER)
-        .args(["--port", &port])
-        .output()
-        .unwrap();
+    let output = run(Command::new(SERVER).args(["--port", &port]));
     settings().bind(|| insta::assert_snapshot!(transcript(&output)));
+}
+
+/// Sends `request` as is over a new connection and reads until the server
+/// closes it, an error, or 5 s: what came back, and how reading ended.
+fn exchange(server: &FlagServer, request: &str) -> (String, std::io::Result<()>) {
+    let (answer, end) = exchange_bytes(server, request);
+    (String::from_utf8_lossy(&answer).into_owned(), end)
+}
+
+fn exchange_bytes(server: &FlagServer, request: &str) -> (Vec<u8>, std::io::Result<()>) {
+    let mut stream = TcpStream::connect(server.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let end = stream.read_to_end(&mut answer).map(|_| ());
+    (answer, end)
+}
+
+fn get_request(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: flags\r\nConnection: close\r\n\r\n")
+}
+
+#[test]
+fn head_answers_at_once_without_delay_or_errors() {
+    let server = start(Config {
+        delay: flags::Delay::fixed(Duration::from_secs(5)),
+        error_rate: 1.0,
+        ..Config::default()
+    });
+    let started = Instant::now();
+    let (answer, end) = exchange(
+        &server,
+        "HEAD /flags/cn/cn.gif HTTP/1.1\r\nHost: flags\r\nConnection: close\r\n\r\n",
+    );
+    assert!(end.is_ok(), "{end:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let length = flag_gif("cn").unwrap().len();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(
+        answer.contains(&format!("content-length: {length}\r\n")),
+        "{answer}"
+    );
+    assert!(
+        answer.ends_with("\r\n\r\n"),
+        "a HEAD answer has no body: {answer}"
+    );
+    let (answer, _) = exchange(
+        &server,
+        "POST /flags/cn/cn.gif HTTP/1.1\r\nHost: flags\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    assert!(answer.contains("allow: GET, HEAD\r\n"), "{answer}");
+}
+
+#[test]
+fn a_silent_or_idle_connection_is_closed_after_the_header_timeout() {
+    let server = start(Config {
+        header_timeout: Duration::from_millis(300),
+        ..Config::default()
+    });
+    // Silent from the start: closed, with nothing sent.
+    let started = Instant::now();
+    let (answer, end) = exchange(&server, "");
+    assert!(end.is_ok(), "not closed: {end:?}");
+    assert_eq!(answer, "");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // Idle after one answer on a keep-alive connection: closed too.
+    let (answer, end) = exchange(
+        &server,
+        "GET /flags/cn/metadata.json HTTP/1.1\r\nHost: flags\r\n\r\n",
+    );
+    assert!(end.is_ok(), "not closed: {end:?}");
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.ends_with(r#""tld_cc": ".cn"}"#), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(6));
+}
+
+#[test]
+fn connections_beyond_the_bound_wait_to_be_accepted() {
+    let server = start(Config {
+        max_connections: 2,
+        ..Config::default()
+    });
+    let open: Vec<TcpStream> = (0..3)
+        .map(|_| TcpStream::connect(server.addr()).unwrap())
+        .collect();
+    // The server takes two (however busy the machine, within 5 s)...
+    let started = Instant::now();
+    while server.connections() < 2 && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // ...and no third while those stay open.
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.connections(), 2);
+    drop(open);
+    let (status, _, _) = get(&format!("{}/cn/metadata.json", server.url()));
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn paths_outside_the_flags_serve_nothing() {
+    let server = start(Config::default());
+    for path in [
+        "/flags/../Cargo.toml",
+        "/flags/cn/../../Cargo.toml",
+        "/flags/cn/../us/us.gif",
+        "/flags/%2e%2e/%2e%2e/Cargo.toml",
+        "/flags/cn/%2e%2e%2fus%2fus.gif",
+        "/flags//etc/passwd",
+        "/flags/cn/cn.gif%00",
+        "//flags/cn/cn.gif",
+    ] {
+        let (answer, _) = exchange(&server, &get_request(path));
+        assert!(
+            answer.starts_with("HTTP/1.1 404") || answer.starts_with("HTTP/1.1 400"),
+            "{path}: {answer}"
+        );
+        assert!(!answer.contains("[package]"), "{path}: {answer}");
+    }
+}
+
+/// Each kind of chaos, on every GET: a reset, a stall, a body cut short.
+#[test]
+fn chaos_resets_stalls_and_cuts() {
+    let reset = start(Config {
+        reset_rate: 1.0,
+        ..Config::default()
+    });
+    let (answer, end) = exchange(&reset, &get_request("/flags/cn/cn.gif"));
+    assert_eq!(answer, "");
+    assert_eq!(
+        end.map_err(|err| err.kind()),
+        Err(std::io::ErrorKind::ConnectionReset)
+    );
+
+    let stall = start(Config {
+        stall_rate: 1.0,
+        ..Config::default()
+    });
+    let mut stream = TcpStream::connect(stall.addr()).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    stream
+        .write_all(get_request("/flags/cn/cn.gif").as_bytes())
+        .unwrap();
+    let mut byte = [0];
+    let kind = stream.read(&mut byte).map_err(|err| err.kind());
+    assert!(
+        matches!(
+            kind,
+            Err(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
+        ),
+        "{kind:?}"
+    );
+
+    let cut = start(Config {
+        cut_rate: 1.0,
+        ..Config::default()
+    });
+    let (answer, _) = exchange_bytes(&cut, &get_request("/flags/cn/cn.gif"));
+    let length = flag_gif("cn").unwrap().len();
+    let end_of_head = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&answer[..end_of_head]);
+    let body = &answer[end_of_head..];
+    assert!(
+        head.contains(&format!("content-length: {length}")),
+        "{head}"
+    );
+    assert_eq!(
+        body,
+        &flag_gif("cn").unwrap()[..length / 2],
+        "the first half, then nothing"
+    );
+}
+
+/// 10 000 connections at once (fewer if the open-file limit cannot be raised
+/// that far), each asking for a flag: every one answered 200.
+#[test]
+fn a_burst_of_connections_is_all_answered() {
+    let wanted = 10_000;
+    let connections = raise_open_file_limit(2 * wanted + 100).saturating_sub(100) / 2;
+    let connections = connections.min(wanted);
+    let server = start(Config::default());
+    let addr = server.addr();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let request: &'static str = Box::leak(get_request("/flags/cn/cn.gif").into_boxed_str());
+    let answered = runtime.block_on(async move {
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..connections {
+            tasks.spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let exchange = async {
+                    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+                    stream.write_all(request.as_bytes()).await?;
+                    let mut answer = Vec::new();
+                    stream.read_to_end(&mut answer).await?;
+                    Ok::<_, std::io::Error>(answer.starts_with(b"HTTP/1.1 200 OK"))
+                };
+                tokio::time::timeout(Duration::from_secs(20), exchange).await
+            });
+        }
+        let mut answered = 0;
+        while let Some(outcome) = tasks.join_next().await {
+            match outcome.unwrap() {
+                Ok(Ok(true)) => answered += 1,
+                other => panic!("a connection failed: {other:?}"),
+            }
+        }
+        answered
+    });
+    assert_eq!(answered, connections);
+    assert!(connections >= 400, "open-file limit too low: {connections}");
+}
+
+/// Raises this process's soft open-file limit towards `wanted` (never past
+/// the hard limit) and returns the limit now in force. Unix only; elsewhere
+/// there is no such per-process limit to raise.
+fn raise_open_file_limit(wanted: usize) -> usize {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: plain system calls on a local struct.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+                return 1024;
+            }
+            let target = (wanted as libc::rlim_t).min(limit.rlim_max);
+            if target > limit.rlim_cur {
+                limit.rlim_cur = target;
+                let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+                let _ = libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+            }
+        }
+        usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
+    }
+    #[cfg(not(unix))]
+    {
+        wanted
+    }
+}
+
+/// Out of file descriptors (the server binary under `ulimit -n 32`), the
+/// server cannot accept: it says so once, not every time it retries, and
+/// serves again once connections close. Unix only (a shell's `ulimit`).
+#[cfg(unix)]
+#[test]
+fn out_of_file_descriptors_the_server_says_so_once_and_recovers() {
+    let server = Running::start(
+        Command::new("/bin/sh")
+            .args(["-c", r#"ulimit -n 32 && exec "$0" "$@""#])
+            .args([SERVER, "--port", "0", "--header-timeout", "600"]),
+    );
+    let banner = server.line_within(Duration::from_secs(10));
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/flags")
+        .to_string();
+    let silent: Vec<TcpStream> = (0..60)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(800));
+    drop(silent);
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, _, _) = get(&format!("{url}/cn/metadata.json"));
+    assert_eq!(status, 200);
+    let log = server.kill();
+    let said: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("cannot accept"))
+        .collect();
+    assert_eq!(said.len(), 1, "{log}");
+}
+
+/// The fate of a request depends on the seed and its path, not on the order
+/// requests arrive in.
+#[test]
+fn seeded_outcomes_do_not_depend_on_the_order_of_requests() {
+    let forward = outcomes(42);
+    let server = start(Config {
+        error_rate: 0.5,
+        seed: Some(42),
+        ..Config::default()
+    });
+    let backward: String = (0..40)
+        .rev()
+        .map(|i| {
+            let cc = country_codes()[i].to_lowercase();
+            match get(&format!("{}/{cc}/{cc}.gif", server.url())).0 {
+                200 => '.',
+                418 => 'T',
+                _ => '?',
+            }
+        })
+        .collect();
+    assert_eq!(forward, backward.chars().rev().collect::<String>());
 }

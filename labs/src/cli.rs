@@ -134,9 +134,9 @@ pub fn seconds_within(
     max: f64,
 ) -> impl Fn(&str) -> Result<Duration, String> + Clone + Send + Sync + 'static {
     move |text| {
-        let seconds = self::seconds(text)?;
-        if (min..=max).contains(&seconds.as_secs_f64()) {
-            Ok(seconds)
+        let value = number_of_seconds(text)?;
+        if (min..=max).contains(&value) {
+            Ok(Duration::from_secs_f64(value))
         } else {
             Err(format!("expected a number of seconds from {min} to {max}"))
         }
@@ -145,14 +145,20 @@ pub fn seconds_within(
 
 /// A clap value parser for a number of seconds, `3` or `0.5`, not negative.
 pub fn seconds(text: &str) -> Result<Duration, String> {
-    let value: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| "expected a number of seconds, like 3 or 0.5".to_string())?;
-    if !value.is_finite() || value < 0.0 {
+    let value = number_of_seconds(text)?;
+    if value < 0.0 {
         return Err("expected a number of seconds that is 0 or more".to_string());
     }
     Duration::try_from_secs_f64(value).map_err(|_| "that is too many seconds".to_string())
+}
+
+/// A number, or an infinity (`1e999` and a pasted run of 9s parse as one),
+/// but not NaN.
+fn number_of_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if !value.is_nan() => Ok(value),
+        _ => Err("expected a number of seconds, like 3 or 0.5".into()),
+    }
 }
 
 #[cfg(test)]
@@ -174,6 +180,9 @@ mod tests {
         for bad in ["0", "0.05", "60.5", "1e18", "-1", "-inf", "x"] {
             assert!(parse(bad).is_err(), "{bad:?} was accepted");
         }
+        let range = Err("expected a number of seconds from 0.1 to 60".to_string());
+        assert_eq!(parse("1e18"), range);
+        assert_eq!(parse(&"9".repeat(100_000)), range);
     }
 
     #[test]

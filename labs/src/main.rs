@@ -54,7 +54,8 @@ enum Cmd {
         #[arg(long, short = 's')]
         side_by_side: bool,
         /// Width of the two columns together [40 to 1000; default: the terminal's, or 160].
-        #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=1000))]
+        #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
+              value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
     },
     /// Run the variants of a lab one after another and compare their outputs.
@@ -67,7 +68,8 @@ enum Cmd {
         #[arg(long)]
         diff: bool,
         /// Width of the side-by-side columns together [40 to 1000; default: the terminal's, or 160].
-        #[arg(long, value_name = "COLUMNS", value_parser = clap::value_parser!(u16).range(40..=1000))]
+        #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
+              value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
         /// Options passed to every variant, after `--` (`-- --seconds 1`).
         #[arg(last = true)]
@@ -101,8 +103,9 @@ enum Cmd {
         /// Build only this lab's binaries in the build check.
         #[arg(long, value_name = "LAB", conflicts_with = "no_build")]
         lab: Option<String>,
-        /// The flag server's port to check.
-        #[arg(long, default_value_t = serve::DEFAULT_PORT)]
+        /// The flag server's port to check [1 to 65535].
+        #[arg(long, default_value_t = serve::DEFAULT_PORT, allow_hyphen_values = true,
+              value_parser = clap::value_parser!(u16).range(1..))]
         port: u16,
     },
 }

@@ -97,32 +97,16 @@ pub fn functions(source: &str) -> Vec<String> {
         .collect()
 }
 
-/// The callouts of a source file in reading order: `// <1>`, `// <7> <8>`.
-pub fn callouts(source: &str) -> Vec<u32> {
-    source
-        .lines()
-        .filter_map(|line| line.split_once("// <").map(|(_, rest)| rest))
-        .flat_map(|rest| {
-            rest.split_whitespace()
-                .map_while(|word| word.trim_start_matches('<').strip_suffix('>')?.parse().ok())
-        })
-        .collect()
-}
+pub use crate::catalog::callouts;
 
 /// The callouts a lab sheet explains: the numbered list items (`1. ...`) of
 /// its `## Callouts` section.
 pub fn explained_callouts(sheet: &str) -> BTreeSet<u32> {
-    let section = sheet
-        .split("\n## Callouts")
-        .nth(1)
-        .expect("the lab sheet has a `## Callouts` section");
-    let section = section.split("\n## ").next().unwrap_or_default();
-    section
-        .lines()
-        .filter(|line| line.starts_with(|c: char| c.is_ascii_digit()))
-        .filter_map(|line| line.split_once(". "))
-        .filter_map(|(number, _)| number.parse().ok())
-        .collect()
+    assert!(
+        sheet.contains("\n## Callouts"),
+        "the lab sheet has a `## Callouts` section"
+    );
+    crate::catalog::callout_notes(sheet).into_keys().collect()
 }
 
 /// The lines that `edited` removes from `base` and the lines it adds, trimmed.

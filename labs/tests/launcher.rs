@@ -313,3 +313,35 @@ fn piped_output_has_no_escape_codes() {
         );
     }
 }
+
+/// Bad command lines: one line that says what is wrong (the missing
+/// arguments named, a number's range), exit 2, for every command.
+#[test]
+fn bad_command_lines_are_one_line_that_says_what_is_wrong() {
+    let program = env!("CARGO_BIN_EXE_labs");
+    let mut argvs: Vec<Vec<String>> = [
+        &["run"][..],
+        &["run", "spinner"],
+        &["show", "spinner"],
+        &["diff", "spinner", "tokio"],
+        &["list", "extra"],
+        &["no-such-command"],
+    ]
+    .iter()
+    .map(|argv| argv.iter().map(|arg| arg.to_string()).collect())
+    .collect();
+    for (command, option) in [("diff", "--width"), ("doctor", "--port")] {
+        for value in labs::testkit::bad_numbers().into_iter().chain(["0".into()]) {
+            let mut argv = vec![command.to_string()];
+            if command == "diff" {
+                argv.extend(["spinner", "tokio", "smol"].map(String::from));
+            }
+            argv.extend([option.to_string(), value]);
+            argvs.push(argv);
+        }
+    }
+    insta::assert_snapshot!(
+        "bad-command-lines",
+        labs::testkit::assert_bad_args(program, &argvs)
+    );
+}

@@ -26,6 +26,16 @@ fn the_current_thread_experiment_only_changes_the_runtime() {
 }
 
 #[test]
+fn the_spawned_experiment_only_spawns_the_supervisor() {
+    LAB.assert_one_line_edit(
+        "tokio-blocking",
+        "tokio-spawned-blocking",
+        "let result = supervisor(args.seconds).await;",
+        "let result = tokio::spawn(supervisor(args.seconds)).await.unwrap();",
+    );
+}
+
+#[test]
 fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
     let tokio = LAB.source("tokio");
     assert_eq!(functions(&tokio), ["spin", "slow", "supervisor", "main"]);

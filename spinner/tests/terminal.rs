@@ -1,9 +1,18 @@
 //! Every spinner variant in a real terminal: the final screen a person sees,
 //! whether the spinner really spun, and whether the cursor came back.
+//!
+//! These tests need a Unix pseudo-terminal (Linux, macOS); on other
+//! platforms they are skipped (compiled out).
+#![cfg(unix)]
 
 mod support;
 
-use support::{Run, expected_frames, run_in_pty, spun_at_pace};
+use std::collections::HashMap;
+use std::panic::resume_unwind;
+use std::sync::{LazyLock, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+
+use support::{Run, expected_frames, redact, run_in_pty, spun_at_pace};
 
 /// `slow()` waits this long in the tests: ten frames' worth.
 const SECONDS: f64 = 1.0;
@@ -33,29 +42,54 @@ fn ending(run: &Run) -> String {
     format!("cursor: {}\nexit status: {}\n", run.cursor(), run.exit_code)
 }
 
-/// async-std runs the task on another thread at once, so the state flags in
-/// its `Debug` output depend on that very instant: they are redacted. (smol's
-/// executor here runs on the main thread alone, so its flags never vary.)
-fn snapshot(name: &str, report: &str) {
-    let filters = if name.contains("async-std") {
-        vec![(r"Header \{ [^}]* \}", "Header { [state at that instant] }")]
-    } else {
-        vec![]
-    };
-    insta::with_settings!({ filters => filters, prepend_module_to_snapshot => false }, {
-        insta::assert_snapshot!(name, report);
+/// Snapshots `report`, with the machine-dependent numbers in the
+/// `spinner object:` line of `program` redacted (see `support::redact`).
+fn snapshot(name: &str, program: &str, report: &str) {
+    let mut settings = redact::settings(program);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, report));
+}
+
+/// The run a test checks. Every run of this file starts the first time one
+/// is asked for, all at once, each on a thread of its own: a run is mostly
+/// waiting, so the file takes about as long as its longest run.
+fn run_of(name: &'static str) -> Run {
+    static RUNS: LazyLock<Mutex<HashMap<&'static str, JoinHandle<Run>>>> = LazyLock::new(|| {
+        let mut runs = HashMap::new();
+        for &(name, program) in TERMINAL_RUNS {
+            let run = thread::spawn(move || {
+                run_in_pty(program, &["--seconds", &SECONDS.to_string()], false)
+            });
+            runs.insert(name, run);
+        }
+        for &(name, program) in CTRL_C_RUNS {
+            let run = thread::spawn(move || run_in_pty(program, &["--seconds", "30"], true));
+            runs.insert(name, run);
+        }
+        Mutex::new(runs)
     });
+    let run = RUNS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(name)
+        .expect("each run is checked by one test");
+    run.join().unwrap_or_else(|panic| resume_unwind(panic))
 }
 
 macro_rules! terminal_tests {
-    ($($test:ident => $bin:literal,)*) => {$(
-        #[test]
-        fn $test() {
-            let seconds = SECONDS.to_string();
-            let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--seconds", &seconds], false);
-            snapshot(concat!("terminal-", $bin), &report(&run));
-        }
-    )*};
+    ($($test:ident => $bin:literal,)*) => {
+        /// Runs to the end, `--seconds 1`: (snapshot name, program).
+        const TERMINAL_RUNS: &[(&str, &str)] =
+            &[$((concat!("terminal-", $bin), env!(concat!("CARGO_BIN_EXE_", $bin)))),*];
+        $(
+            #[test]
+            fn $test() {
+                let name = concat!("terminal-", $bin);
+                let program = env!(concat!("CARGO_BIN_EXE_", $bin));
+                snapshot(name, program, &report(&run_of(name)));
+            }
+        )*
+    };
 }
 
 terminal_tests! {
@@ -65,19 +99,26 @@ terminal_tests! {
     smol => "spinner-smol",
     tokio_blocking => "spinner-tokio-blocking",
     tokio_current_thread_blocking => "spinner-tokio-current-thread-blocking",
+    tokio_spawned_blocking => "spinner-tokio-spawned-blocking",
     async_std_blocking => "spinner-async-std-blocking",
     smol_blocking => "spinner-smol-blocking",
 }
 
 macro_rules! ctrl_c_tests {
-    ($($test:ident => $bin:literal,)*) => {$(
-        /// Ctrl-C mid-spin: the line is blanked, the cursor is back, status 130.
-        #[test]
-        fn $test() {
-            let run = run_in_pty(env!(concat!("CARGO_BIN_EXE_", $bin)), &["--seconds", "30"], true);
-            snapshot(concat!("ctrl-c-", $bin), &interrupted_report(&run));
-        }
-    )*};
+    ($($test:ident => $bin:literal,)*) => {
+        /// Runs interrupted by Ctrl-C: (snapshot name, program).
+        const CTRL_C_RUNS: &[(&str, &str)] =
+            &[$((concat!("ctrl-c-", $bin), env!(concat!("CARGO_BIN_EXE_", $bin)))),*];
+        $(
+            /// Ctrl-C mid-spin: the line is blanked, the cursor is back, status 130.
+            #[test]
+            fn $test() {
+                let name = concat!("ctrl-c-", $bin);
+                let program = env!(concat!("CARGO_BIN_EXE_", $bin));
+                snapshot(name, program, &interrupted_report(&run_of(name)));
+            }
+        )*
+    };
 }
 
 ctrl_c_tests! {

@@ -32,17 +32,19 @@ async fn countdown(label: char, delay: Duration, start: Instant) {
     }
 }
 
+async fn supervisor(args: &Args) {
+    let start = Instant::now();
+    let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
+        .map(|(label, seconds)| task::spawn(countdown(label, args.delay(seconds), start))); // <3>
+    for handle in tasks {
+        handle.await; // <4>
+    }
+    rule();
+}
+
 fn main() {
     let args: Args = labs::parse_args();
     // SAFETY: no other thread is running yet that could read the environment.
-    unsafe { std::env::set_var("ASYNC_STD_THREAD_COUNT", "4") }; // <3>
-    task::block_on(async {
-        let start = Instant::now();
-        let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
-            .map(|(label, seconds)| task::spawn(countdown(label, args.delay(seconds), start))); // <4>
-        for handle in tasks {
-            handle.await; // <5>
-        }
-        rule();
-    });
+    unsafe { std::env::set_var("ASYNC_STD_THREAD_COUNT", "4") }; // <5>
+    task::block_on(supervisor(&args));
 }

@@ -24,16 +24,18 @@ async fn countdown(label: char, delay: Duration, start: Instant) {
     }
 }
 
+async fn supervisor(ex: &Executor<'_>, args: &Args) {
+    let start = Instant::now();
+    let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
+        .map(|(label, seconds)| ex.spawn(countdown(label, args.delay(seconds), start))); // <3>
+    for handle in tasks {
+        handle.await; // <4>
+    }
+    rule();
+}
+
 fn main() {
     let args: Args = labs::parse_args();
-    let ex = Executor::new(); // <3>
-    smol::block_on(ex.run(async {
-        let start = Instant::now();
-        let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
-            .map(|(label, seconds)| ex.spawn(countdown(label, args.delay(seconds), start))); // <4>
-        for handle in tasks {
-            handle.await; // <5>
-        }
-        rule();
-    }));
+    let ex = Executor::new(); // <5>
+    smol::block_on(ex.run(supervisor(&ex, &args)));
 }

@@ -21,15 +21,19 @@ fn countdown(label: char, delay: Duration, start: Instant) {
     }
 }
 
-fn main() {
-    let args: Args = labs::parse_args();
+fn supervisor(args: &Args) {
     let start = Instant::now();
     let threads = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)].map(|(label, seconds)| {
         let delay = args.delay(seconds);
-        thread::spawn(move || countdown(label, delay, start)) // <4>
+        thread::spawn(move || countdown(label, delay, start)) // <3>
     });
     for handle in threads {
-        handle.join().expect("a countdown panicked"); // <5>
+        handle.join().expect("a countdown panicked"); // <4>
     }
     rule();
+}
+
+fn main() {
+    let args: Args = labs::parse_args();
+    supervisor(&args);
 }

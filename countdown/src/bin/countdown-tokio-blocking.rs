@@ -27,14 +27,18 @@ async fn countdown(label: char, delay: Duration, start: Instant) {
     }
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 4)] // <3>
-async fn main() {
-    let args: Args = labs::parse_args();
+async fn supervisor(args: &Args) {
     let start = Instant::now();
     let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
-        .map(|(label, seconds)| tokio::spawn(countdown(label, args.delay(seconds), start))); // <4>
+        .map(|(label, seconds)| tokio::spawn(countdown(label, args.delay(seconds), start))); // <3>
     for handle in tasks {
-        handle.await.expect("a countdown panicked"); // <5>
+        handle.await.expect("a countdown panicked"); // <4>
     }
     rule();
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 4)] // <5>
+async fn main() {
+    let args: Args = labs::parse_args();
+    supervisor(&args).await;
 }

@@ -1,87 +1,146 @@
-//! Lab 4 benchmark: runs every flags client as a participant does (the whole
-//! process, `--server URL`, in a fresh folder) against a flag server with a
-//! fixed delay D, several times, and prints each client's median wall time
-//! and its ratio to D. Every request of a concurrent client is made at once,
-//! so nothing can beat D; the sequential client needs about 20 x D. Then it
-//! opens 1000 connections at once to show the server answers them all in
-//! about D.
+//! Lab 4 benchmark: runs the flags clients as a participant does (the whole
+//! process, `-s URL`, in a fresh folder) against flag servers in this
+//! process, and prints medians and ratios, all measured in this one run.
 //!
-//!     cargo run --release --bin flags-bench [-- --delay 0.5 --runs 5]
+//! 1. First series: every client, 20 flags, against a server with a fixed
+//!    delay D: median wall time and its ratio to D (nothing can beat D; the
+//!    sequential client needs about 20 x D).
+//! 2. P1: the second series with `-a -m 194` (194 flags at once) against a
+//!    0.5 s server (D): each client's median against D, beside the Python
+//!    originals' figures. Targets: async within 1.1 x D, threads 1.2 x D.
+//! 3. P2: the second series with `-e -m 1000` (676 requests) at zero delay:
+//!    requests per second of each client over at least 2 s of work, against
+//!    the server's own ceiling measured here by a load generator (one
+//!    connection per request, as the clients do; and with keep-alive).
+//!    Target: every async client at least half the first ceiling.
+//! 4. A burst of connections at once, all answered in about D.
+//!
+//!     cargo run --release --bin flags-bench [-- --part p1 --runs 9]
 //!
 //! `cargo run` builds only this program, so under `cargo run` it first builds
 //! the clients it runs (`cargo build -p flags --bins`, same profile).
 
+use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use flags::{Config, Delay, FlagServer};
 use labs::cli::fail;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CLIENTS: [&str; 5] = ["sequential", "thread", "tokio", "async-std", "smol"];
+/// Where the clients run: `--work-dir`, or the temp folder.
+static WORK_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
 
-/// Time every flags client against a server with a fixed delay.
+const CLIENTS: [&str; 5] = ["sequential", "thread", "tokio", "async-std", "smol"];
+const ASYNC: [&str; 3] = ["tokio", "async-std", "smol"];
+
+/// Which parts to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Part {
+    All,
+    First,
+    P1,
+    P2,
+    Burst,
+}
+
+/// Time the flags clients against flag servers, in one run.
 #[derive(Debug, clap::Parser)]
 #[command(version)]
 struct Args {
-    /// The server's delay per request, D, in seconds.
-    #[arg(long, value_name = "SECS", default_value = "0.5", value_parser = labs::cli::seconds)]
+    /// Which part to run.
+    #[arg(long, value_enum, default_value = "all")]
+    part: Part,
+    /// The server's delay per request, D, for the first series, P1 and the
+    /// burst, in seconds [0.01 to 5].
+    #[arg(long, value_name = "SECS", default_value = "0.5",
+          value_parser = flags::seconds_within(0.01, 5.0), allow_hyphen_values = true)]
     delay: Duration,
-    /// Runs of each concurrent client.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Runs of each concurrent client [1 to 100].
+    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
     runs: u32,
-    /// Runs of the sequential client (each takes about 20 x D).
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Runs of the sequential client, each about 20 x D [0 to 10].
+    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
     sequential_runs: u32,
-    /// Simultaneous connections for the server check (0 skips it).
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    connections: usize,
+    /// Where the clients run and save their flags (default: the system's
+    /// temp folder). Creating files is slow on some disks: try a RAM disk,
+    /// e.g. /dev/shm on Linux.
+    #[arg(long, value_name = "DIR")]
+    work_dir: Option<PathBuf>,
+    /// Simultaneous connections for the burst, 0 skips it [0 to 10000].
+    #[arg(long, value_name = "N", default_value_t = 1000, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u32).range(0..=10_000))]
+    connections: u32,
 }
 
 fn main() {
     let args: Args = labs::parse_args();
     build_clients();
+    let work_dir = args.work_dir.clone().unwrap_or_else(std::env::temp_dir);
+    if WORK_DIR.set(work_dir).is_err() {
+        fail(1, "the work folder was set twice");
+    }
     let dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| fail(1, "cannot find where flags-bench is"));
-    let programs: Vec<PathBuf> = CLIENTS
-        .iter()
-        .map(|client| dir.join(format!("flags-{client}{}", std::env::consts::EXE_SUFFIX)))
-        .collect();
-    if let Some(missing) = programs.iter().find(|program| !program.exists()) {
-        fail(
-            1,
-            format!(
-                "{} is not built: run `cargo build {}-p flags` first",
-                missing.display(),
-                if cfg!(debug_assertions) {
-                    ""
-                } else {
-                    "--release "
-                }
-            ),
-        );
-    }
     if cfg!(debug_assertions) {
         println!("note: a debug build; for real figures use the release build");
     }
+    let part = |p| args.part == Part::All || args.part == p;
+    if part(Part::First) {
+        first_series(&args, &dir);
+    }
+    if part(Part::P1) {
+        p1(&args, &dir);
+    }
+    if part(Part::P2) {
+        p2(&args, &dir);
+    }
+    if part(Part::Burst) && args.connections > 0 {
+        burst(args.connections, args.delay);
+    }
+}
+
+/// The path of a built flags binary, or one line and exit 1.
+fn program(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        let release = if cfg!(debug_assertions) {
+            ""
+        } else {
+            "--release "
+        };
+        fail(
+            1,
+            format!(
+                "{} is not built: run `cargo build {release}-p flags` first",
+                path.display()
+            ),
+        );
+    }
+    path
+}
+
+fn first_series(args: &Args, dir: &Path) {
     let d = args.delay.as_secs_f64();
-    let server = start(args.delay);
+    let server = start(Delay::fixed(args.delay));
     println!(
-        "Every client, {} runs each (sequential: {}), against {} with a {d:.2}s delay:",
-        args.runs,
-        args.sequential_runs,
-        server.url()
+        "First series: 20 flags, {} runs each (sequential: {}), against a {d:.2}s delay:",
+        args.runs, args.sequential_runs,
     );
     println!(
         "{:<12} {:>8} {:>8} {:>7}",
         "client", "median", "x delay", "errors"
     );
-    for (client, program) in CLIENTS.iter().zip(&programs) {
-        let runs = if *client == "sequential" {
+    for client in CLIENTS {
+        let runs = if client == "sequential" {
             args.sequential_runs
         } else {
             args.runs
@@ -89,12 +148,15 @@ fn main() {
         if runs == 0 {
             continue;
         }
+        let program = program(dir, &format!("flags-{client}"));
         let mut times = Vec::new();
         let mut errors = 0;
-        for run in 0..runs {
-            let (elapsed, ok) = run_client(program, &server.url(), client, run);
-            times.push(elapsed);
-            errors += usize::from(!ok);
+        for _ in 0..runs {
+            let started = Instant::now();
+            let output = run_program(&program, &["--server", &server.url()], args.delay * 30);
+            times.push(started.elapsed().as_secs_f64());
+            errors +=
+                usize::from(!output.is_some_and(|out| out.contains("\n20 flags downloaded in ")));
         }
         let median = median(&mut times);
         println!(
@@ -102,10 +164,179 @@ fn main() {
             median / d
         );
     }
-    drop(server);
-    if args.connections > 0 {
-        burst(args.connections, args.delay);
+}
+
+/// P1: `-a -m 194` against a 0.5 s server: is each client within its
+/// target of the delay, with no errors?
+fn p1(args: &Args, dir: &Path) {
+    let delay = Duration::from_millis(500);
+    let d = delay.as_secs_f64();
+    let server = start(Delay::fixed(delay));
+    println!();
+    println!(
+        "P1: flags2 -a -m 194 (194 flags at once), {} runs each, against a {d:.2}s delay \
+         (sequential skipped: 194 x D):",
+        args.runs
+    );
+    println!(
+        "{:<12} {:>8} {:>8} {:>7} {:>8}  target",
+        "client", "median", "x delay", "errors", "met"
+    );
+    for client in ["thread", "tokio", "async-std", "smol"] {
+        let program = program(dir, &format!("flags2-{client}"));
+        let target = if client == "thread" { 1.2 } else { 1.1 };
+        let mut times = Vec::new();
+        let mut errors = 0;
+        for _ in 0..args.runs {
+            let out = run_program(
+                &program,
+                &["-s", &server.url(), "-a", "-m", "194"],
+                delay * 30,
+            );
+            match out.as_deref().and_then(report) {
+                Some(report) if report.ok == 194 => times.push(report.elapsed),
+                Some(report) => {
+                    errors += 194 - report.ok;
+                    times.push(report.elapsed);
+                }
+                None => errors += 194,
+            }
+        }
+        let median = median(&mut times);
+        let met = if median / d <= target && errors == 0 {
+            "yes"
+        } else {
+            "NO"
+        };
+        println!(
+            "{client:<12} {median:>7.2}s {:>7.2}x {errors:>7} {met:>8}  {target:.1} x delay",
+            median / d
+        );
     }
+    println!(
+        "Saving 194 flags one after another takes {:.2}s in {} (creating files: the disk's part)",
+        saving_time(194),
+        WORK_DIR
+            .get()
+            .map_or("?".into(), |dir| dir.display().to_string())
+    );
+    println!(
+        "Python, for reference (Fluent Python's flags2, a 2-core machine, a 0.5 s server):\n\
+         {:<12} {:>7.2}s {:>7.2}x   (flags2_asyncio.py -a -m 200)\n\
+         {:<12} {:>7.2}s {:>7.2}x   (flags2_threadpool.py -a)",
+        "asyncio",
+        1.93,
+        1.93 / 0.5,
+        "threadpool",
+        5.51,
+        5.51 / 0.5
+    );
+}
+
+/// P2: `-e -m 1000` at zero delay: requests per second of each client, and
+/// the server's ceiling measured by a load generator in this process.
+fn p2(args: &Args, dir: &Path) {
+    let server = start(Delay::default());
+    let work = Duration::from_secs(2);
+    println!();
+    println!("P2: flags2 -e -m 1000 (676 requests) at zero delay, at least 2 s of work each:");
+    let per_request = load(server.addr(), false, work);
+    let keep_alive = load(server.addr(), true, work);
+    println!(
+        "{:<30} {:>9.0} requests/s",
+        "server, one connection each", per_request
+    );
+    println!(
+        "{:<30} {:>9.0} requests/s",
+        "server, keep-alive", keep_alive
+    );
+    println!(
+        "{:<12} {:>9} {:>6} {:>16}  target",
+        "client", "req/s", "runs", "x one-connection"
+    );
+    for client in CLIENTS {
+        let program = program(dir, &format!("flags2-{client}"));
+        let (mut requests, mut seconds, mut runs) = (0, 0.0, 0);
+        let started = Instant::now();
+        // At least 2 s of work, and at least `--runs` runs (sequential: one).
+        let min_runs = if client == "sequential" { 1 } else { args.runs };
+        while (seconds < work.as_secs_f64() || runs < min_runs) && started.elapsed() < work * 30 {
+            let out = run_program(
+                &program,
+                &["-s", &server.url(), "-e", "-m", "1000"],
+                Duration::from_secs(120),
+            );
+            runs += 1;
+            let Some(report) = out.as_deref().and_then(report) else {
+                continue;
+            };
+            requests += report.ok + report.not_found + report.errors;
+            seconds += report.elapsed;
+        }
+        let rate = requests as f64 / seconds.max(f64::EPSILON);
+        let ratio = rate / per_request.max(f64::EPSILON);
+        let target = if ASYNC.contains(&client) {
+            if ratio >= 0.5 {
+                "0.5 x: yes"
+            } else {
+                "0.5 x: NO"
+            }
+        } else {
+            ""
+        };
+        println!("{client:<12} {rate:>9.0} {runs:>6} {ratio:>15.2}x  {target}");
+    }
+    let _ = args;
+}
+
+/// How long `flags::save_as` takes for `count` flags in a fresh folder of
+/// the work folder: the part of a client's time that is the disk's.
+fn saving_time(count: usize) -> f64 {
+    let base = WORK_DIR.get().cloned().unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("flags-bench-{}-saving", std::process::id()));
+    if flags::create_dest_dir(&dir).is_err() {
+        return f64::NAN;
+    }
+    let codes = flags::country_codes();
+    // Drawn first (the server draws each flag on first use), then timed.
+    for cc in codes {
+        let _ = flags::flag_gif(cc);
+    }
+    let started = Instant::now();
+    for cc in codes.iter().cycle().take(count) {
+        let image = flags::flag_gif(cc).unwrap_or_default();
+        let _ = flags::save_flag(image, cc);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    elapsed
+}
+
+/// What a second-series report says.
+struct Report {
+    ok: usize,
+    not_found: usize,
+    errors: usize,
+    elapsed: f64,
+}
+
+fn report(stdout: &str) -> Option<Report> {
+    let count = |suffix: &str| {
+        stdout
+            .lines()
+            .find_map(|line| line.trim().strip_suffix(suffix)?.parse().ok())
+    };
+    Some(Report {
+        ok: count(" flags downloaded.").or(count(" flag downloaded."))?,
+        not_found: count(" not found.").unwrap_or(0),
+        errors: count(" errors.").or(count(" error.")).unwrap_or(0),
+        elapsed: stdout.lines().find_map(|line| {
+            line.strip_prefix("Elapsed time: ")?
+                .strip_suffix('s')?
+                .parse()
+                .ok()
+        })?,
+    })
 }
 
 /// Under `cargo run` (which sets `CARGO`), builds the clients with the same
@@ -135,37 +366,67 @@ fn build_clients() {
     }
 }
 
-fn start(delay: Duration) -> FlagServer {
+fn start(delay: Delay) -> FlagServer {
     FlagServer::start(Config {
-        delay: Delay::fixed(delay),
+        delay,
         ..Config::default()
     })
     .unwrap_or_else(|err| fail(1, format!("cannot start a flag server: {err}")))
 }
 
-/// Runs one client in a fresh folder: its wall time, and whether it got 20 flags.
-fn run_client(program: &Path, url: &str, client: &str, run: u32) -> (f64, bool) {
-    let dir =
-        std::env::temp_dir().join(format!("flags-bench-{}-{client}-{run}", std::process::id()));
+/// Runs one client in a fresh folder: its stdout if it ended well. A client
+/// still running after a minute plus `extra` is stopped (and has failed).
+fn run_program(program: &Path, args: &[&str], extra: Duration) -> Option<String> {
+    static RUN: AtomicU64 = AtomicU64::new(0);
+    let run = RUN.fetch_add(1, Ordering::SeqCst);
+    let base = WORK_DIR.get().cloned().unwrap_or_else(std::env::temp_dir);
+    let dir = base.join(format!("flags-bench-{}-{run}", std::process::id()));
     if let Err(err) = std::fs::create_dir_all(&dir) {
         fail(1, format!("cannot create {}: {err}", dir.display()));
     }
+    let deadline = Duration::from_secs(60) + extra;
     let started = Instant::now();
-    let output = Command::new(program)
-        .args(["--server", url])
+    let child = Command::new(program)
+        .args(args)
         .current_dir(&dir)
         .stdin(Stdio::null())
-        .output();
-    let elapsed = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_dir_all(&dir);
-    let ok = output.is_ok_and(|output| {
-        output.status.success()
-            && String::from_utf8_lossy(&output.stdout).contains("\n20 flags downloaded in ")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let output = child.ok().and_then(|mut child| {
+        let stdout = child.stdout.take().map(|mut stdout| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = stdout.read_to_string(&mut text);
+                text
+            })
+        });
+        let status = loop {
+            match child.try_wait() {
+                Ok(None) if started.elapsed() < deadline => {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                Ok(Some(status)) => break Some(status),
+                Ok(None) | Err(_) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break None;
+                }
+            }
+        };
+        let text = stdout
+            .and_then(|reader| reader.join().ok())
+            .unwrap_or_default();
+        status.filter(|status| status.success()).map(|_| text)
     });
-    (elapsed, ok)
+    let _ = std::fs::remove_dir_all(&dir);
+    output
 }
 
 fn median(times: &mut [f64]) -> f64 {
+    if times.is_empty() {
+        return f64::NAN;
+    }
     times.sort_by(f64::total_cmp);
     let mid = times.len() / 2;
     if times.len() % 2 == 1 {
@@ -175,27 +436,120 @@ fn median(times: &mut [f64]) -> f64 {
     }
 }
 
+/// The server's ceiling: requests per second from 1000 concurrent loops for
+/// `work`, each asking for the 676 paths of `-e` in turn, either on a new
+/// connection per request (`Connection: close`, as the clients do) or on one
+/// keep-alive connection per loop.
+fn load(addr: SocketAddr, keep_alive: bool, work: Duration) -> f64 {
+    let runtime = tokio::runtime::Runtime::new()
+        .unwrap_or_else(|err| fail(1, format!("cannot start tokio: {err}")));
+    let done = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    runtime.block_on(async {
+        let loops: Vec<_> = (0..1000u32)
+            .map(|i| {
+                let done = Arc::clone(&done);
+                tokio::spawn(async move {
+                    let mut stream: Option<tokio::net::TcpStream> = None;
+                    let mut n = i;
+                    while started.elapsed() < work {
+                        let cc = format!(
+                            "{}{}",
+                            char::from(b'a' + (n / 26 % 26) as u8),
+                            char::from(b'a' + (n % 26) as u8)
+                        );
+                        n += 1;
+                        let exchange = exchange(&mut stream, addr, &cc, keep_alive);
+                        match tokio::time::timeout(Duration::from_secs(10), exchange).await {
+                            Ok(Ok(())) => {
+                                done.fetch_add(1, Ordering::Relaxed);
+                            }
+                            _ => stream = None,
+                        }
+                    }
+                })
+            })
+            .collect();
+        for task in loops {
+            let _ = task.await;
+        }
+    });
+    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// One request and its whole answer (read up to its Content-Length).
+async fn exchange(
+    stream: &mut Option<tokio::net::TcpStream>,
+    addr: SocketAddr,
+    cc: &str,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    if stream.is_none() {
+        *stream = Some(tokio::net::TcpStream::connect(addr).await?);
+    }
+    let Some(connection) = stream.as_mut() else {
+        return Ok(());
+    };
+    let close = if keep_alive {
+        ""
+    } else {
+        "Connection: close\r\n"
+    };
+    let request = format!("GET /flags/{cc}/{cc}.gif HTTP/1.1\r\nHost: {addr}\r\n{close}\r\n");
+    connection.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::with_capacity(2048);
+    let mut buf = [0; 4096];
+    loop {
+        let n = connection.read(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        answer.extend_from_slice(&buf[..n]);
+        if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length: ")?.trim().parse().ok())
+                .unwrap_or(0);
+            if answer.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    if !keep_alive {
+        *stream = None;
+    }
+    Ok(())
+}
+
 /// Opens `connections` connections at once, each asking for a flag, and
 /// reports how long it took until every one was answered.
-fn burst(connections: usize, delay: Duration) {
-    let server = start(delay);
+fn burst(connections: u32, delay: Duration) {
+    let server = start(Delay::fixed(delay));
     let addr = server.addr();
     let runtime = tokio::runtime::Runtime::new()
         .unwrap_or_else(|err| fail(1, format!("cannot start tokio: {err}")));
     let request: Arc<str> =
         format!("GET /flags/cn/cn.gif HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
             .into();
+    // Each exchange gets 10 s on top of the delay, then counts as failed.
+    let limit = Duration::from_secs(10) + delay;
     let started = Instant::now();
     let answered = runtime.block_on(async {
         let tasks: Vec<_> = (0..connections)
             .map(|_| {
                 let request = Arc::clone(&request);
-                tokio::spawn(async move {
+                let exchange = async move {
                     let mut stream = tokio::net::TcpStream::connect(addr).await?;
                     stream.write_all(request.as_bytes()).await?;
                     let mut answer = Vec::new();
                     stream.read_to_end(&mut answer).await?;
                     Ok::<bool, std::io::Error>(answer.starts_with(b"HTTP/1.1 200"))
+                };
+                tokio::spawn(async move {
+                    tokio::time::timeout(limit, exchange)
+                        .await
+                        .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into()))
                 })
             })
             .collect();
@@ -215,6 +569,7 @@ fn burst(connections: usize, delay: Duration) {
         answered
     });
     let elapsed = started.elapsed().as_secs_f64();
+    println!();
     println!(
         "{connections} connections at once: {answered} answered 200 in {elapsed:.2}s ({:.2}x delay); \
          at most {} requests in flight on the server",

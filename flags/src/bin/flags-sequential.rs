@@ -8,29 +8,34 @@
 //! `flags-thread` and compare: `diff flags/src/bin/flags-{sequential,thread}.rs`.
 
 use flags::{Error, Site};
+use ureq::http::StatusCode;
 
 fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
-    let mut response = ureq::get(site.flag_url(cc)).call()?; // <1> <4>
-    Ok(response.body_mut().read_to_vec()?) // <5>
+    let mut response = site.agent().get(site.flag_url(cc)).call()?; // <1> <4>
+    if response.status() != StatusCode::OK {
+        return Err(Error::Status(response.status().as_u16()));
+    }
+    let body = response.body_mut().with_config();
+    Ok(body.limit(flags::MAX_FLAG_BYTES as u64).read_to_vec()?) // <5>
 }
 
 fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
-    let image = get_flag(site, cc)?;
-    flags::show(cc); // <6>
+    let image = get_flag(site, cc)?; // <6>
     flags::save_flag(&image, cc)?; // <7>
+    flags::show(cc); // <8>
     Ok(1)
 }
 
 fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
     let mut sorted = cc_list.to_vec();
-    sorted.sort(); // <8>
+    sorted.sort(); // <9>
     let mut count = 0;
     for cc in sorted {
-        count += download_one(site, cc)?; // <9>
+        count += download_one(site, cc)?; // <10>
     }
     Ok(count)
 }
 
 fn main() {
-    flags::main(download_many); // <11>
+    flags::main(download_many); // <12>
 }

@@ -10,10 +10,12 @@
 //! shows only the runtime.
 
 use flags::{Error, Site};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
+use smol::Timer;
+use smol::future::FutureExt;
 use smol::net::TcpStream;
 use smol_hyper::rt::FuturesIo;
 
@@ -28,14 +30,20 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
     if response.status() != StatusCode::OK {
         return Err(Error::Status(response.status().as_u16()));
     }
-    let image = response.into_body().collect().await?.to_bytes(); // <5>
+    let body = Limited::new(response.into_body(), flags::MAX_FLAG_BYTES);
+    let image = body.collect().await?.to_bytes(); // <5>
     Ok(image.to_vec())
 }
 
 async fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
-    let image = get_flag(site, cc).await?;
-    flags::show(cc); // <6>
+    let image = get_flag(site, cc) // <6>
+        .or(async {
+            Timer::after(site.timeout()).await;
+            Err(Error::Timeout)
+        })
+        .await?;
     flags::save_flag(&image, cc)?; // <7>
+    flags::show(cc); // <8>
     Ok(1)
 }
 
@@ -43,17 +51,17 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| smol::spawn(download_one(site, cc))) // <8>
+            .map(|&cc| smol::spawn(download_one(site, cc))) // <9>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await); // <9>
+            results.push(task.await); // <10>
         }
         results.into_iter().sum()
     };
-    smol::block_on(downloads) // <10>
+    smol::block_on(downloads) // <11>
 }
 
 fn main() {
-    flags::main(download_many); // <11>
+    flags::main(download_many); // <12>
 }

@@ -14,25 +14,30 @@ use std::sync::{Mutex, PoisonError};
 use std::thread;
 
 use flags::{Error, Site};
+use ureq::http::StatusCode;
 
 const MAX_WORKERS: usize = 20;
 
 fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
-    let mut response = ureq::get(site.flag_url(cc)).call()?; // <1> <4>
-    Ok(response.body_mut().read_to_vec()?) // <5>
+    let mut response = site.agent().get(site.flag_url(cc)).call()?; // <1> <4>
+    if response.status() != StatusCode::OK {
+        return Err(Error::Status(response.status().as_u16()));
+    }
+    let body = response.body_mut().with_config();
+    Ok(body.limit(flags::MAX_FLAG_BYTES as u64).read_to_vec()?) // <5>
 }
 
 fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
-    let image = get_flag(site, cc)?;
-    flags::show(cc); // <6>
+    let image = get_flag(site, cc)?; // <6>
     flags::save_flag(&image, cc)?; // <7>
+    flags::show(cc); // <8>
     Ok(1)
 }
 
 fn worker(site: &Site, jobs: &Mutex<Iter<&'static str>>) -> Result<usize, Error> {
     let mut count = 0;
     loop {
-        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <12>
+        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <13>
         let Some(cc) = next else { return Ok(count) };
         count += download_one(site, cc)?;
     }
@@ -43,16 +48,16 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let workers = cc_list.len().min(MAX_WORKERS);
     thread::scope(|scope| {
         let pool: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| worker(site, &jobs))) // <8>
+            .map(|_| scope.spawn(|| worker(site, &jobs))) // <9>
             .collect();
         let mut results = Vec::new();
         for thread in pool {
-            results.push(thread.join().expect("a download thread panicked")); // <9>
+            results.push(thread.join().unwrap_or(Err(Error::Panicked))); // <10>
         }
         results.into_iter().sum()
-    }) // <10>
+    }) // <11>
 }
 
 fn main() {
-    flags::main(download_many); // <11>
+    flags::main(download_many); // <12>
 }

@@ -9,7 +9,7 @@
 //! `diff flags/src/bin/flags-{tokio,smol}.rs` shows only the runtime.
 
 use flags::{Error, Site};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
@@ -27,14 +27,17 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
     if response.status() != StatusCode::OK {
         return Err(Error::Status(response.status().as_u16()));
     }
-    let image = response.into_body().collect().await?.to_bytes(); // <5>
+    let body = Limited::new(response.into_body(), flags::MAX_FLAG_BYTES);
+    let image = body.collect().await?.to_bytes(); // <5>
     Ok(image.to_vec())
 }
 
 async fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
-    let image = get_flag(site, cc).await?;
-    flags::show(cc); // <6>
+    let image = tokio::time::timeout(site.timeout(), get_flag(site, cc)) // <6>
+        .await
+        .map_err(|_elapsed| Error::Timeout)??;
     flags::save_flag(&image, cc)?; // <7>
+    flags::show(cc); // <8>
     Ok(1)
 }
 
@@ -42,20 +45,21 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| tokio::spawn(download_one(site, cc))) // <8>
+            .map(|&cc| tokio::spawn(download_one(site, cc))) // <9>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await?); // <9>
+            results.push(task.await?); // <10>
         }
         results.into_iter().sum()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread() // <10>
+    let runtime = tokio::runtime::Builder::new_current_thread() // <11>
         .enable_all()
-        .build()?;
+        .build()
+        .map_err(Error::Runtime)?;
     runtime.block_on(downloads)
 }
 
 fn main() {
-    flags::main(download_many); // <11>
+    flags::main(download_many); // <12>
 }

@@ -1,9 +1,18 @@
-//! Helpers for the flags tests: fresh folders, HTTP requests, output clean-up.
+//! Helpers for the flags tests: fresh folders, HTTP requests, running the
+//! binaries with a deadline, output clean-up.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long any one run of a flags binary may take in a test: the slowest
+/// (a client against a 1 s server) needs about 1.5 s even on a busy machine.
+pub const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A fresh, empty folder under the system's temp dir, removed on drop.
 pub struct TempDir(PathBuf);
@@ -42,10 +51,12 @@ impl Drop for TempDir {
     }
 }
 
-/// GETs `url`: the status and the body (an error status is not an error here).
+/// GETs `url`: the status and the body (an error status is not an error
+/// here). A server that does not answer within 10 s fails the test.
 pub fn get(url: &str) -> (u16, String, Vec<u8>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
         .build()
         .into();
     let mut response = agent.get(url).call().expect("the server answers");
@@ -62,6 +73,201 @@ pub fn get(url: &str) -> (u16, String, Vec<u8>) {
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
+}
+
+/// Runs `command` to its end with an empty stdin and its output captured.
+/// If it is still running after `limit`, it is killed and the test fails.
+pub fn run_within(command: &mut Command, limit: Duration) -> Output {
+    if command
+        .get_program()
+        .to_string_lossy()
+        .contains("flags-bench")
+    {
+        // Under `cargo test`, CARGO is set: the bench would build the clients.
+        command.env_remove("CARGO");
+    }
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+    wait_within(child, limit, &format!("{command:?}"))
+}
+
+/// [`run_within`] the usual [`DEADLINE`].
+pub fn run(command: &mut Command) -> Output {
+    run_within(command, DEADLINE)
+}
+
+/// Waits for `child` (whose stdout and stderr are piped or closed) and
+/// collects its output; kills it and fails the test after `limit`.
+pub fn wait_within(mut child: Child, limit: Duration, what: &str) -> Output {
+    let started = Instant::now();
+    let stdout = reader(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for a child") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} was still running after {limit:?}: killed");
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn reader(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// A program that runs until the test is done with it (a server): killed
+/// when dropped, so a failing test leaves nothing running.
+pub struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// Starts `command` with stdout read line by line and stderr piped.
+    pub fn start(command: &mut Command) -> Running {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let (send, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
+    /// The next line on its stdout; fails the test after `limit`.
+    pub fn line_within(&self, limit: Duration) -> String {
+        self.lines
+            .recv_timeout(limit)
+            .unwrap_or_else(|err| panic!("no line on stdout within {limit:?}: {err}"))
+    }
+
+    /// Kills it and returns what it wrote on stderr.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut log = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = stderr.read_to_string(&mut log);
+        }
+        log
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `command` with its stdout a pipe whose reading end is already
+/// closed (as `program | head -1` once `head` is gone), with a deadline.
+#[cfg(unix)]
+pub fn run_with_closed_stdout(command: &mut Command) -> Output {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: `pipe` fills `fds` with two new descriptors, which we own.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe()");
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(read_end);
+    let child = command
+        .env_remove("CARGO")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(write_end))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+    wait_within(child, DEADLINE, &format!("{command:?}"))
+}
+
+/// Bad values for a numeric option: not numbers, out of every range,
+/// negative, overflowing, infinite, huge.
+pub fn bad_numbers() -> Vec<String> {
+    let mut values: Vec<String> = [
+        "",
+        " ",
+        "x",
+        "1x",
+        "0x10",
+        "1_000",
+        "--",
+        "-",
+        "-1",
+        "-0.5",
+        "NaN",
+        "nan",
+        "inf",
+        "-inf",
+        "1e999",
+        "-1e999",
+        "1e18",
+        "4294967295",
+        "4294967296",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999999",
+        "1..",
+        "..1",
+        "2..1",
+        "1.2.3",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    values.push("9".repeat(100_000));
+    values
+}
+
+/// Runs each command line with a deadline and checks it is refused as bad
+/// input: exit status 2, exactly one line on stderr (short), nothing on
+/// stdout, no panic. Returns how many were checked.
+pub fn assert_bad_args(program: &str, argvs: &[Vec<String>]) -> usize {
+    for argv in argvs {
+        let output = run_within(Command::new(program).args(argv), Duration::from_secs(10));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let shown: Vec<String> = argv.iter().map(|a| a.chars().take(40).collect()).collect();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{program} {shown:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{program} {shown:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked"),
+            "{program} {shown:?}: {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{program} {shown:?}");
+    }
+    argvs.len()
 }
 
 /// Exit code, stdout and stderr as one text for a snapshot.
@@ -85,4 +291,29 @@ pub fn settings() -> insta::Settings {
     settings.add_filter(r"\(os error \d+\)", "(os error [N])");
     settings.add_filter(r"port \d+ ", "port [PORT] ");
     settings
+}
+
+/// A server that answers every request with `answer`, byte for byte, then
+/// closes the connection: for answers the flag server never gives (a
+/// redirect, a huge body). Its thread lives until the test process ends.
+pub fn canned_server(answer: Vec<u8>) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/flags", listener.local_addr().unwrap());
+    let answer: &'static [u8] = answer.leak();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut byte = [0];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(answer);
+            });
+        }
+    });
+    url
 }

@@ -4,8 +4,9 @@
 //!
 //! Experiment: in `slow()`, replace `tokio::time::sleep(delay).await` with the
 //! blocking `std::thread::sleep(delay)`, run again, and explain what you see.
-//! `spinner-tokio-blocking` is this file with that one edit, and
-//! `spinner-tokio-current-thread-blocking` runs it on a single-threaded runtime.
+//! `spinner-tokio-blocking` is this file with that one edit;
+//! `spinner-tokio-current-thread-blocking` runs it on a single-threaded
+//! runtime, and `spinner-tokio-spawned-blocking` runs `supervisor` as a task.
 
 use std::time::Duration;
 

@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+pub mod redact;
+
 const ROWS: NonZeroU16 = NonZeroU16::new(24).unwrap();
 const COLS: NonZeroU16 = NonZeroU16::new(80).unwrap();
 /// Far longer than any run takes, so a hang fails the test instead of CI.
-const WATCHDOG: Duration = Duration::from_secs(60);
+const WATCHDOG: Duration = Duration::from_secs(20);
 
 pub const HIDE_CURSOR: &str = "\x1b[?25l";
 pub const SHOW_CURSOR: &str = "\x1b[?25h";

@@ -1,0 +1,117 @@
+//! Lab 4, flags, third series, smol: as `flags2-smol`, and each download
+//! chains a second request: the country's `metadata.json`, for its name, so
+//! that the flag is saved as `{Country_Name}-{cc}.gif`.
+//!
+//!     cargo run --bin flags3-smol -- -s DELAY -a -m 200
+//!
+//! Each request waits for its own permit of the semaphore, as in the Python
+//! original. `diff flags/src/bin/flags3-{tokio,smol}.rs` shows what the
+//! runtime changes.
+
+use std::sync::Arc;
+
+use flags::Error;
+use flags::Site;
+use flags::flags2::{Counter, Options, Progress, Status};
+use http_body_util::{BodyExt, Empty, Limited};
+use hyper::body::Bytes;
+use hyper::client::conn::http1;
+use hyper::{Request, StatusCode, header};
+use smol::Timer;
+use smol::future::FutureExt;
+use smol::lock::Semaphore;
+use smol::net::TcpStream;
+use smol_hyper::rt::FuturesIo;
+
+async fn fetch(site: &Site, path: String) -> Result<Vec<u8>, Error> {
+    let stream = TcpStream::connect(site.host()).await?;
+    let (mut sender, connection) = http1::handshake(FuturesIo::new(stream)).await?;
+    smol::spawn(connection).detach();
+    let request = Request::get(path)
+        .header(header::HOST, site.host())
+        .body(Empty::<Bytes>::new())?;
+    let response = sender.send_request(request).await?;
+    if response.status() != StatusCode::OK {
+        return Err(Error::Status(response.status().as_u16()));
+    }
+    let body = Limited::new(response.into_body(), flags::MAX_FLAG_BYTES);
+    Ok(body.collect().await?.to_bytes().to_vec())
+}
+
+async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
+    fetch(site, site.flag_path(cc)).await
+}
+
+async fn get_country(site: &Site, cc: &str) -> Result<String, Error> {
+    let metadata = fetch(site, site.metadata_path(cc)).await?;
+    flags::flags2::country_from_json(&metadata) // <13>
+}
+
+async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<Status, Error> {
+    let downloaded = {
+        let _permit = semaphore.acquire().await; // <1>
+        get_flag(site, cc) // <2>
+            .or(async {
+                Timer::after(site.timeout()).await;
+                Err(Error::Timeout)
+            })
+            .await
+    };
+    let image = match downloaded {
+        // <3>
+        Ok(image) => image,
+        Err(Error::Status(404)) => return Ok(Status::NotFound),
+        Err(err) => return Err(err),
+    };
+    let country = {
+        let _permit = semaphore.acquire().await; // <14>
+        get_country(site, cc)
+            .or(async {
+                Timer::after(site.timeout()).await;
+                Err(Error::Timeout)
+            })
+            .await?
+    };
+    flags::save_as(&image, &flags::flags2::flag_filename(&country, cc))?; // <15>
+    Ok(Status::Ok)
+}
+
+async fn supervisor(
+    site: &'static Site,
+    cc_list: Vec<String>,
+    options: Options,
+) -> Result<Counter, Error> {
+    let total = cc_list.len();
+    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <4>
+    let (done, results) = smol::channel::unbounded();
+    for cc in cc_list {
+        let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
+        smol::spawn(async move {
+            // <5>
+            let result = download_one(site, &cc, &semaphore).await;
+            let _ = done.send((cc, result)).await;
+        })
+        .detach();
+    }
+    drop(done);
+    let mut counter = Counter::default();
+    let progress = Progress::new(total, options.verbose); // <6>
+    while let Ok((cc, result)) = results.recv().await {
+        // <7>
+        counter.count(&cc, result, options.verbose); // <8>
+        progress.inc();
+    }
+    Ok(counter)
+}
+
+fn download_many(
+    site: &'static Site,
+    cc_list: Vec<String>,
+    options: Options,
+) -> Result<Counter, Error> {
+    smol::block_on(supervisor(site, cc_list, options)) // <9>
+}
+
+fn main() {
+    flags::flags2::main(download_many, 5, 1000); // <10>
+}
