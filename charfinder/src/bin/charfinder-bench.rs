@@ -1,0 +1,419 @@
+//! The charfinder benchmark: every TCP server, started as its own process,
+//! measured from this one in a single run.
+//!
+//!     cargo run --release --bin charfinder-bench
+//!
+//! 1. Queries per second with 1, 100 and 1000 clients at once, each client
+//!    asking `cat face` (10 matches) again and again on its own connection.
+//! 2. Memory per idle connection: the server's resident memory before and
+//!    after 10 000 clients connect, read the greeting, and say nothing.
+//!    Read from /proc (Linux only; elsewhere the column says n/a).
+//!
+//! The clients run here on tokio; the servers are the lab's binaries, built
+//! beside this one (`cargo build --release -p charfinder --bins`, which
+//! `cargo run` does). 10 000 idle clients need 10 000 open files in this
+//! process and in each server: the benchmark raises its soft limit where
+//! it can and says so when it cannot (`ulimit -n 25000` in the shell).
+
+use std::io::{self, BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use labs::cli::{fail, seconds_within};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+const SERVERS: [&str; 4] = ["thread", "tokio", "async-std", "smol"];
+const LEVELS: [usize; 3] = [1, 100, 1000];
+const QUERY: &[u8] = b"cat face\n";
+const TARGET_BYTES: f64 = 10_000.0;
+
+/// Measure queries per second and memory per idle connection of every
+/// charfinder TCP server.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+struct Args {
+    /// How long to measure each number of clients, in seconds [0.2 to 60].
+    #[arg(long, value_name = "SECS", default_value = "2", allow_hyphen_values = true,
+          value_parser = seconds_within(0.2, 60.0))]
+    seconds: Duration,
+    /// How many idle clients to hold for the memory measure [0 to 50000].
+    #[arg(long, value_name = "N", default_value_t = 10_000, allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u32).range(0..=50_000))]
+    idle: u32,
+}
+
+/// A server process, killed when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Server {
+    fn start(program: &Path) -> Server {
+        let mut child = Command::new(program)
+            .args(["--port", "0", "--idle", "3600"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| fail(1, format!("cannot start {}: {err}", program.display())));
+        let stdout = child.stdout.take().expect("piped");
+        let mut server = Server {
+            child,
+            addr: SocketAddr::from(([0, 0, 0, 0], 0)),
+        };
+        let (banner, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = banner.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while let Ok(line) = lines.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            let Some(rest) = line.split(" serving on ").nth(1) else {
+                continue;
+            };
+            let addr = rest.split(':').take(2).collect::<Vec<_>>().join(":");
+            if let Ok(addr) = addr.parse() {
+                server.addr = addr;
+                return server;
+            }
+        }
+        drop(server);
+        fail(
+            1,
+            format!("{} did not start within 30 s", program.display()),
+        )
+    }
+
+    /// Stops the server, then fails with `message` (exit status 1).
+    fn fail(self, message: String) -> ! {
+        drop(self);
+        fail(1, message)
+    }
+
+    /// Resident memory of the server process, in bytes.
+    fn rss(&self) -> Option<u64> {
+        rss_of(self.child.id())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// VmRSS from /proc/PID/status: Linux only.
+#[cfg(target_os = "linux")]
+fn rss_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rss_of(_pid: u32) -> Option<u64> {
+    None
+}
+
+/// Raises this process's soft limit of open files towards `wanted` (the
+/// servers inherit it). Returns the limit in force.
+#[cfg(unix)]
+fn raise_open_files(wanted: u64) -> Option<u64> {
+    // `ulimit -n` of the shell, raised up to the hard limit.
+    let mut limit = libc_rlimit::get()?;
+    if limit.0 < wanted {
+        let raised = wanted.min(limit.1);
+        if libc_rlimit::set(raised, limit.1) {
+            limit.0 = raised;
+        }
+    }
+    Some(limit.0)
+}
+
+#[cfg(not(unix))]
+fn raise_open_files(_wanted: u64) -> Option<u64> {
+    None
+}
+
+#[cfg(unix)]
+mod libc_rlimit {
+    /// (soft, hard) limits of open files.
+    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every Unix
+    pub fn get() -> Option<(u64, u64)> {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct we own.
+        let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+        ok.then_some((limit.rlim_cur as u64, limit.rlim_max as u64))
+    }
+
+    #[allow(clippy::unnecessary_cast)]
+    pub fn set(soft: u64, hard: u64) -> bool {
+        let limit = libc::rlimit {
+            rlim_cur: soft as libc::rlim_t,
+            rlim_max: hard as libc::rlim_t,
+        };
+        // SAFETY: setrlimit only reads the struct.
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 }
+    }
+}
+
+/// Reads until the server's prompt ends what it sent.
+async fn until_prompt(stream: &mut TcpStream, buffer: &mut [u8]) -> io::Result<()> {
+    let mut tail = [0u8; 3];
+    loop {
+        let n = stream.read(buffer).await?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        // The last three bytes seen so far, across reads.
+        let mut seen = tail.to_vec();
+        seen.extend_from_slice(&buffer[..n]);
+        tail.copy_from_slice(&seen[seen.len() - 3..]);
+        if &tail == b"?> " {
+            return Ok(());
+        }
+    }
+}
+
+/// One client: connect, then ask again and again until `stop`.
+async fn client(
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    answered: Arc<AtomicU64>,
+    connecting: Arc<Semaphore>,
+) -> io::Result<()> {
+    // At most 100 clients connect at once: a burst of 1000 SYNs would
+    // overflow a listen backlog of 128 (std's) and wait for retries.
+    let permit = connecting.acquire().await;
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let mut buffer = vec![0; 16 * 1024];
+    until_prompt(&mut stream, &mut buffer).await?;
+    drop(permit);
+    while !stop.load(Ordering::Relaxed) {
+        stream.write_all(QUERY).await?;
+        until_prompt(&mut stream, &mut buffer).await?;
+        answered.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Queries per second with `clients` clients at once, over `seconds`.
+async fn throughput(addr: SocketAddr, clients: usize, seconds: Duration) -> Result<f64, String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicU64::new(0));
+    let connecting = Arc::new(Semaphore::new(100));
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (stop, answered, connecting) = (stop.clone(), answered.clone(), connecting.clone());
+            tokio::spawn(async move { client(addr, stop, answered, connecting).await })
+        })
+        .collect();
+    // Warm up until every client has had an answer or a second has passed.
+    let warm = Instant::now();
+    while answered.load(Ordering::Relaxed) < clients as u64
+        && warm.elapsed() < Duration::from_secs(5)
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let before = answered.load(Ordering::Relaxed);
+    let start = Instant::now();
+    tokio::time::sleep(seconds).await;
+    let count = answered.load(Ordering::Relaxed) - before;
+    let elapsed = start.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        match tokio::time::timeout(Duration::from_secs(10), task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(err))) => return Err(format!("a client failed: {err}")),
+            Ok(Err(err)) => return Err(format!("a client panicked: {err}")),
+            Err(_) => return Err("a client hung".to_string()),
+        }
+    }
+    Ok(count as f64 / elapsed.as_secs_f64())
+}
+
+/// Opens `n` connections that read the greeting and then wait; returns
+/// them (still open) or how many could be opened.
+async fn idle_clients(addr: SocketAddr, n: u32) -> Result<Vec<TcpStream>, String> {
+    let connecting = Arc::new(Semaphore::new(200));
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let connecting = connecting.clone();
+            tokio::spawn(async move {
+                let _permit = connecting.acquire_owned().await;
+                let mut stream = TcpStream::connect(addr).await?;
+                let mut buffer = [0; 512];
+                let greeted = until_prompt(&mut stream, &mut buffer);
+                tokio::time::timeout(Duration::from_secs(10), greeted)
+                    .await
+                    .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
+                Ok::<_, io::Error>(stream)
+            })
+        })
+        .collect();
+    let mut streams = Vec::new();
+    let mut first_error = None;
+    for task in tasks {
+        match task.await {
+            Ok(Ok(stream)) => streams.push(stream),
+            Ok(Err(err)) => {
+                first_error.get_or_insert(err.to_string());
+            }
+            Err(err) => {
+                first_error.get_or_insert(err.to_string());
+            }
+        }
+    }
+    match first_error {
+        None => Ok(streams),
+        Some(err) => Err(format!(
+            "{} of {n} idle clients connected ({err})",
+            streams.len()
+        )),
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn main() {
+    let args: Args = labs::parse_args();
+    let dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| fail(1, "cannot find where charfinder-bench is"));
+    let programs: Vec<PathBuf> = SERVERS
+        .iter()
+        .map(|server| {
+            dir.join(format!(
+                "charfinder-{server}{}",
+                std::env::consts::EXE_SUFFIX
+            ))
+        })
+        .collect();
+    if let Some(missing) = programs.iter().find(|program| !program.exists()) {
+        fail(
+            1,
+            format!(
+                "{} is not built: run `cargo build {}-p charfinder --bins` first",
+                missing.display(),
+                if cfg!(debug_assertions) {
+                    ""
+                } else {
+                    "--release "
+                }
+            ),
+        );
+    }
+    if cfg!(debug_assertions) {
+        println!("(a debug build: run with --release for figures worth comparing)");
+    }
+    let wanted = u64::from(args.idle) + 1000;
+    match raise_open_files(wanted) {
+        Some(limit) if limit < wanted => println!(
+            "Open files limit {limit}: too low for {} idle clients; raise it (`ulimit -n {wanted}`) for the full measure.",
+            args.idle
+        ),
+        _ => {}
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|err| fail(1, err));
+
+    println!(
+        "Queries per second: each client asks `cat face` (10 matches) again and again, {:.1} s per measure.",
+        args.seconds.as_secs_f64()
+    );
+    println!(
+        "{:<11}{:>12}{:>13}{:>14}{:>20}",
+        "server", "1 client", "100 clients", "1000 clients", "1000 vs thread"
+    );
+    let mut at_1000 = Vec::new();
+    for (name, program) in SERVERS.iter().zip(&programs) {
+        let server = Server::start(program);
+        let mut row = format!("{name:<11}");
+        for (level, width) in LEVELS.iter().zip([12, 13, 14]) {
+            match runtime.block_on(throughput(server.addr, *level, args.seconds)) {
+                Ok(rate) => {
+                    row += &format!("{:>width$.0}", rate);
+                    if *level == 1000 {
+                        at_1000.push(rate);
+                    }
+                }
+                Err(err) => server.fail(format!("charfinder-{name}, {level} clients: {err}")),
+            }
+        }
+        let ratio = at_1000.last().copied().unwrap_or(0.0) / at_1000[0];
+        row += &format!("{:>19.2}x", ratio);
+        println!("{row}");
+    }
+
+    if args.idle == 0 {
+        return;
+    }
+    println!();
+    println!(
+        "Memory per idle connection: {} clients connect, read the greeting, and wait.",
+        args.idle
+    );
+    println!(
+        "{:<11}{:>12}{:>12}{:>17}{:>18}",
+        "server", "before", "after", "per connection", "vs thread"
+    );
+    let mut per_connection = Vec::new();
+    let mut target_met = true;
+    for (name, program) in SERVERS.iter().zip(&programs) {
+        let server = Server::start(program);
+        // One query first, so the index and the runtime are warm.
+        let _ = runtime.block_on(throughput(server.addr, 1, Duration::from_millis(100)));
+        let before = server.rss();
+        let clients = match runtime.block_on(idle_clients(server.addr, args.idle)) {
+            Ok(clients) => clients,
+            Err(err) => server.fail(format!(
+                "charfinder-{name}: {err}; raise the open files limit (ulimit -n)"
+            )),
+        };
+        std::thread::sleep(Duration::from_millis(300));
+        let after = server.rss();
+        drop(clients);
+        match (before, after) {
+            (Some(before), Some(after)) => {
+                let each = after.saturating_sub(before) as f64 / f64::from(args.idle);
+                per_connection.push(each);
+                if *name != "thread" && each >= TARGET_BYTES {
+                    target_met = false;
+                }
+                println!(
+                    "{name:<11}{:>12}{:>12}{:>14.1} KB{:>17.2}x",
+                    megabytes(before),
+                    megabytes(after),
+                    each / 1000.0,
+                    each / per_connection[0]
+                );
+            }
+            _ => println!("{name:<11}{:>12}{:>12}{:>17}", "n/a", "n/a", "(Linux only)"),
+        }
+    }
+    if !per_connection.is_empty() {
+        println!(
+            "Target: every async server under {:.0} KB per idle connection: {}",
+            TARGET_BYTES / 1000.0,
+            if target_met { "met" } else { "NOT met" }
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! Lab 6, charfinder, web: the same index over HTTP, with hyper on tokio.
+//!
+//!     cargo run --bin charfinder-web      then open http://127.0.0.1:8080/
+//!
+//! `GET /search?q=cat+face` answers JSON; `GET /` is a page that asks it as
+//! you type. hyper serves each connection as a task; this file says what a
+//! request gets (`respond`) and how a search is answered (`search`). The
+//! façade (`charfinder-facade-solution.rs`) is this file with another
+//! `search`: `diff` them.
+
+use std::convert::Infallible;
+use std::io;
+use std::pin::pin;
+
+use charfinder::{Answer, Server};
+use hyper::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::time::timeout;
+
+async fn search(query: &str, server: &Server) -> String {
+    let chars = server.index().search(query); // <12>
+    charfinder::json_answer(query, &chars, &[])
+}
+
+async fn respond(request: Request<Incoming>, server: &Server) -> Result<Answer, Infallible> {
+    if let Some(refusal) = charfinder::only_get(request.method()) {
+        return Ok(refusal);
+    }
+    let answer = match request.uri().path() {
+        "/" => charfinder::page(), // <13>
+        "/search" => {
+            let query = charfinder::query_of(request.uri());
+            charfinder::json(search(&query, server).await)
+        }
+        _ => charfinder::not_found(),
+    };
+    Ok(answer)
+}
+
+async fn serve(listener: TcpListener, server: &'static Server) {
+    loop {
+        let accepted = tokio::select! { // <6>
+            biased;
+            () = server.stopped() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                server.report(err);
+                continue;
+            }
+        };
+        let connection = server.opened(peer); // <7>
+        tokio::spawn(async move {
+            let service = service_fn(|request| respond(request, server)); // <14>
+            let http = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(server.idle())
+                .serve_connection(TokioIo::new(stream), service);
+            let mut http = pin!(http);
+            let result = tokio::select! { // <15>
+                result = http.as_mut() => result,
+                () = server.stopped() => {
+                    http.as_mut().graceful_shutdown();
+                    http.await
+                }
+            };
+            connection.closed(result.map_err(io::Error::other)); // <8>
+        });
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let server = Server::web(); // <9>
+    let listener = TcpListener::bind(server.addr()).await; // <10>
+    let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
+    server.listening(listener.local_addr());
+    serve(listener, server).await;
+    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <11>
+    server.exit();
+}

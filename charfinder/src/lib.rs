@@ -1,0 +1,197 @@
+//! What the charfinder servers share and what is not the lesson: the index
+//! of Unicode names, the line protocol's replies, the command line, Ctrl-C,
+//! and the connection log. The lesson, how each runtime serves many
+//! connections at once, is in the variant files `src/bin/charfinder-*.rs`.
+
+mod server;
+mod web;
+
+pub use server::*;
+pub use web::*;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Every named character, found by the words of its name.
+///
+/// Built once at start-up from the Unicode name table of the
+/// `unicode_names2` crate (offline, compiled into the binary), then shared
+/// read-only by every connection: a `&'static Index` needs no lock.
+pub struct Index {
+    /// Each word of any name, upper case, to the characters whose names hold
+    /// it, in code point order.
+    words: HashMap<String, Vec<char>>,
+    chars: usize,
+    built_in: Duration,
+}
+
+impl Index {
+    /// Reads the name of every code point from U+0000 to U+10FFFF. Names
+    /// are split into words at spaces and hyphens, as a query is.
+    pub fn build() -> Index {
+        let start = Instant::now();
+        let mut words: HashMap<String, Vec<char>> = HashMap::with_capacity(140_000);
+        let mut chars = 0;
+        let mut text = String::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let Some(name) = unicode_names2::name(c) else {
+                continue;
+            };
+            chars += 1;
+            text.clear();
+            text.extend(name); // names are upper case already
+            for word in text.split([' ', '-']).filter(|word| !word.is_empty()) {
+                match words.get_mut(word) {
+                    // A name may hold a word twice: keep one entry.
+                    Some(list) if list.last() == Some(&c) => {}
+                    Some(list) => list.push(c),
+                    None => {
+                        words.insert(word.to_string(), vec![c]);
+                    }
+                }
+            }
+        }
+        Index {
+            words,
+            chars,
+            built_in: start.elapsed(),
+        }
+    }
+
+    /// The index every server shares, built on first use.
+    pub fn global() -> &'static Index {
+        static INDEX: OnceLock<Index> = OnceLock::new();
+        INDEX.get_or_init(Index::build)
+    }
+
+    /// The characters whose names hold every word of `query` (any case), in
+    /// code point order. A query with no words finds nothing.
+    pub fn search(&self, query: &str) -> Vec<char> {
+        let mut lists = Vec::new();
+        for word in tokenize(query) {
+            match self.words.get(&word) {
+                Some(list) => lists.push(list),
+                None => return Vec::new(),
+            }
+        }
+        lists.sort_by_key(|list| list.len());
+        let Some((shortest, others)) = lists.split_first() else {
+            return Vec::new();
+        };
+        shortest
+            .iter()
+            .copied()
+            .filter(|c| others.iter().all(|list| list.binary_search(c).is_ok()))
+            .collect()
+    }
+
+    /// How many characters have a name.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// How many different words the names use.
+    pub fn words(&self) -> usize {
+        self.words.len()
+    }
+
+    /// About how many bytes the index takes in memory: the words, the lists
+    /// of characters, and the hash table's slots.
+    pub fn bytes(&self) -> usize {
+        let slot = size_of::<(String, Vec<char>)>() + 1;
+        self.words
+            .iter()
+            .map(|(word, list)| word.capacity() + list.capacity() * size_of::<char>())
+            .sum::<usize>()
+            + self.words.capacity() * slot
+    }
+
+    /// How long [`Index::build`] took.
+    pub fn built_in(&self) -> Duration {
+        self.built_in
+    }
+
+    /// One line for the start-up banner:
+    /// `Index: 153626 characters, 130317 words, 14.9 MB, built in 0.10 s`.
+    pub fn summary(&self) -> String {
+        format!(
+            "Index: {} characters, {} words, {:.1} MB, built in {:.2} s",
+            self.chars,
+            self.words(),
+            self.bytes() as f64 / 1e6,
+            self.built_in.as_secs_f64()
+        )
+    }
+}
+
+/// The words of a query or a name: upper case, split at white space and
+/// hyphens (`cat-face` is `CAT FACE`).
+pub fn tokenize(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|word| !word.is_empty())
+        .map(str::to_uppercase)
+}
+
+/// The Unicode name of `c` (empty for a character with none).
+pub fn name(c: char) -> String {
+    unicode_names2::name(c).map_or_else(String::new, |name| name.to_string())
+}
+
+/// One match as the TCP servers send it:
+/// `U+1F638<TAB>😸<TAB>GRINNING CAT FACE WITH SMILING EYES`.
+pub fn match_line(c: char) -> String {
+    let mut line = String::new();
+    let _ = write!(line, "U+{:04X}\t{c}\t{}", u32::from(c), name(c));
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_words_in_any_case_in_any_order() {
+        let index = Index::global();
+        let found = index.search("cat face");
+        assert!(found.contains(&'😸'), "{found:?}");
+        assert_eq!(found, index.search("FACE  Cat"));
+        assert_eq!(found, index.search("cat-face"));
+        assert!(found.windows(2).all(|pair| pair[0] < pair[1]));
+        for c in &found {
+            let name = name(*c);
+            assert!(name.contains("CAT") && name.contains("FACE"), "{name}");
+        }
+    }
+
+    #[test]
+    fn nothing_matches_unknown_words_or_an_empty_query() {
+        let index = Index::global();
+        assert_eq!(index.search("cat xyzzy"), []);
+        assert_eq!(index.search(""), []);
+        assert_eq!(index.search("  - "), []);
+    }
+
+    #[test]
+    fn the_index_holds_every_named_character() {
+        let index = Index::global();
+        assert!(index.chars() > 150_000, "{}", index.summary());
+        let small_a = index.search("latin small letter a");
+        assert_eq!(small_a.first(), Some(&'a'));
+        assert!(small_a.contains(&'á'), "{small_a:?}");
+        assert!(index.search("cjk unified ideograph").len() > 90_000);
+        // CJK UNIFIED IDEOGRAPH-4E00, and SQUARED CJK UNIFIED IDEOGRAPH-4E00
+        assert_eq!(index.search("4e00"), ['\u{4E00}', '\u{1F229}']);
+        assert!(index.search("hangul syllable").contains(&'가'));
+    }
+
+    #[test]
+    fn a_match_is_code_char_and_name_separated_by_tabs() {
+        assert_eq!(
+            match_line('😸'),
+            "U+1F638\t😸\tGRINNING CAT FACE WITH SMILING EYES"
+        );
+        assert_eq!(match_line('A'), "U+0041\tA\tLATIN CAPITAL LETTER A");
+    }
+}
