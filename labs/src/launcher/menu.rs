@@ -104,7 +104,7 @@ pub fn run(catalog: &Catalog) -> ! {
         restore();
         report(info);
     }));
-    stop::listen();
+    stop::listen(restore);
     let mut menu = Menu {
         catalog,
         screen: Screen::Labs,
@@ -120,13 +120,19 @@ pub fn run(catalog: &Catalog) -> ! {
             drop(guard);
             exit(code);
         }
-        let Ok(true) = event::poll(Duration::from_millis(100)) else {
-            continue;
-        };
+        // An error reading the keyboard means the terminal is gone (its
+        // window closed): there is nobody left to show a menu to.
+        let terminal_gone = || -> ! { exit(labs::cli::CLOSED_TERMINAL) };
+        match event::poll(Duration::from_millis(100)) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(_) => terminal_gone(),
+        }
         let action = match event::read() {
             Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => menu.key(key),
             Ok(Event::Resize(..)) => Action::Redraw,
-            _ => continue,
+            Ok(_) => continue,
+            Err(_) => terminal_gone(),
         };
         match action {
             Action::Redraw => {}

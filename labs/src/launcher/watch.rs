@@ -32,7 +32,7 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
     let names = names.join(" and ");
     // Ctrl-C reaches the variant too: it restores its own terminal and
     // ends; we wait for that, then end as well.
-    stop::listen();
+    stop::listen(|| {});
     let mut seen = stamps(&files);
     eprintln!("[labs watch] running {binary}; saving {names} runs it again; Ctrl-C stops");
     loop {

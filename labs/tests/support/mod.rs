@@ -176,6 +176,16 @@ pub struct Terminal {
     cols: NonZeroU16,
 }
 
+/// A test that fails half-way (a snapshot that differs) must not leave the
+/// program running without its terminal.
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.child.kill().ok();
+        }
+    }
+}
+
 impl Terminal {
     pub fn start(program: &str, args: &[&str]) -> Terminal {
         Terminal::start_sized(program, args, ROWS, COLS)
