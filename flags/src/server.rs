@@ -266,10 +266,8 @@ impl FlagServer {
                 SocketAddr::V4(_) => TcpSocket::new_v4()?,
                 SocketAddr::V6(_) => TcpSocket::new_v6()?,
             };
-            // Restarting right after a stop must not wait for TIME_WAIT; on
-            // Unix this still refuses a port another server listens on.
-            #[cfg(unix)]
-            socket.set_reuseaddr(true)?;
+            // Restarting right after a stop must not wait for TIME_WAIT.
+            socket.set_reuseaddr(labs::platform::REUSE_ADDRESS)?;
             socket.bind(addr)?;
             socket.listen(BACKLOG)?
         };

@@ -181,6 +181,66 @@ mod peak_memory {
     }
 }
 
+// ---------------------------------------------------------------------------
+// What a benchmark needs to know about other processes and its limits.
+
+/// The resident memory of the process `pid`, in bytes (charfinder-bench
+/// measures its servers with it): `VmRSS` in `/proc/PID/status` on Linux;
+/// `None` elsewhere, where the benchmark says it cannot measure.
+#[cfg(target_os = "linux")]
+pub fn resident_memory_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn resident_memory_of(_pid: u32) -> Option<u64> {
+    None
+}
+
+/// Raises this process's soft limit of open files (`ulimit -n`) towards
+/// `wanted`, up to the hard limit; the processes it starts inherit it.
+/// Returns the limit in force. Unix only: Windows has no such limit on
+/// sockets (`None`).
+#[cfg(unix)]
+#[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every Unix
+pub fn raise_open_files_limit(wanted: u64) -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct we own.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return None;
+    }
+    let (soft, hard) = (limit.rlim_cur as u64, limit.rlim_max as u64);
+    if soft >= wanted {
+        return Some(soft);
+    }
+    let raised = wanted.min(hard);
+    limit.rlim_cur = raised as libc::rlim_t;
+    // SAFETY: setrlimit only reads the struct.
+    let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) } == 0;
+    Some(if ok { raised } else { soft })
+}
+
+#[cfg(not(unix))]
+pub fn raise_open_files_limit(_wanted: u64) -> Option<u64> {
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Servers.
+
+/// Whether a server should set `SO_REUSEADDR` on its listening socket, so
+/// that it can start again at once on a port whose last connections are in
+/// TIME_WAIT. On Unix that still refuses a port another server listens on;
+/// on Windows the same option lets a second server take a port in use, so
+/// it stays off there.
+pub const REUSE_ADDRESS: bool = cfg!(unix);
+
 #[cfg(test)]
 mod peak_rss_tests {
     use super::peak_rss;

@@ -102,7 +102,7 @@ impl Server {
 
     /// Resident memory of the server process, in bytes.
     fn rss(&self) -> Option<u64> {
-        rss_of(self.child.id())
+        labs::platform::resident_memory_of(self.child.id())
     }
 }
 
@@ -110,65 +110,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-/// VmRSS from /proc/PID/status: Linux only.
-#[cfg(target_os = "linux")]
-fn rss_of(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn rss_of(_pid: u32) -> Option<u64> {
-    None
-}
-
-/// Raises this process's soft limit of open files towards `wanted` (the
-/// servers inherit it). Returns the limit in force.
-#[cfg(unix)]
-fn raise_open_files(wanted: u64) -> Option<u64> {
-    // `ulimit -n` of the shell, raised up to the hard limit.
-    let mut limit = libc_rlimit::get()?;
-    if limit.0 < wanted {
-        let raised = wanted.min(limit.1);
-        if libc_rlimit::set(raised, limit.1) {
-            limit.0 = raised;
-        }
-    }
-    Some(limit.0)
-}
-
-#[cfg(not(unix))]
-fn raise_open_files(_wanted: u64) -> Option<u64> {
-    None
-}
-
-#[cfg(unix)]
-mod libc_rlimit {
-    /// (soft, hard) limits of open files.
-    #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 on every Unix
-    pub fn get() -> Option<(u64, u64)> {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit writes into the struct we own.
-        let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
-        ok.then_some((limit.rlim_cur as u64, limit.rlim_max as u64))
-    }
-
-    #[allow(clippy::unnecessary_cast)]
-    pub fn set(soft: u64, hard: u64) -> bool {
-        let limit = libc::rlimit {
-            rlim_cur: soft as libc::rlim_t,
-            rlim_max: hard as libc::rlim_t,
-        };
-        // SAFETY: setrlimit only reads the struct.
-        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 }
     }
 }
 
@@ -326,7 +267,7 @@ fn main() {
         println!("(a debug build: run with --release for figures worth comparing)");
     }
     let wanted = u64::from(args.idle) + 1000;
-    match raise_open_files(wanted) {
+    match labs::platform::raise_open_files_limit(wanted) {
         Some(limit) if limit < wanted => println!(
             "Open files limit {limit}: too low for {} idle clients; raise it (`ulimit -n {wanted}`) for the full measure.",
             args.idle
