@@ -393,32 +393,14 @@ fn a_burst_of_connections_is_all_answered() {
 }
 
 /// Raises this process's soft open-file limit towards `wanted` (never past
-/// the hard limit) and returns the limit now in force. Unix only; elsewhere
-/// there is no such per-process limit to raise.
+/// the hard limit) and returns the limit now in force; where there is no
+/// such per-process limit (Windows), `wanted`.
 fn raise_open_file_limit(wanted: usize) -> usize {
-    #[cfg(unix)]
-    {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: plain system calls on a local struct.
-        unsafe {
-            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-                return 1024;
-            }
-            let target = (wanted as libc::rlim_t).min(limit.rlim_max);
-            if target > limit.rlim_cur {
-                limit.rlim_cur = target;
-                let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-                let _ = libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-            }
-        }
-        usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
-    }
-    #[cfg(not(unix))]
-    {
-        wanted
+    let wanted_u64 = u64::try_from(wanted).unwrap_or(u64::MAX);
+    match labs::platform::raise_open_files_limit(wanted_u64) {
+        Some(limit) => usize::try_from(limit).unwrap_or(usize::MAX),
+        None if cfg!(unix) => 1024,
+        None => wanted,
     }
 }
 
