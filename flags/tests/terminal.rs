@@ -26,6 +26,10 @@ fn run_in_pty(program: &str, args: &[&str], dir: &std::path::Path) -> (Vec<u8>, 
     let mut command = CommandBuilder::new(program);
     command.args(args);
     command.cwd(dir);
+    // The terminal says what it is, as every terminal does: the emulator
+    // these tests read the screen with (vt100) is xterm-like. (Where TERM is
+    // `dumb`, indicatif draws no bar, by design, whatever the test runs in.)
+    command.env("TERM", "xterm-256color");
     let mut child = pty.slave.spawn_command(command).expect("start the program");
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().expect("read the terminal");
