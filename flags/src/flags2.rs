@@ -220,9 +220,13 @@ impl Counter {
 }
 
 /// A progress bar on stderr while downloading (as the original's tqdm):
-/// none with `-v` or when stderr is not a terminal; cleared when dropped, so
-/// the terminal is clean afterwards.
+/// none with `-v` or when stderr is not a terminal; cleared when dropped, and
+/// when the program is asked to stop (Ctrl-C, `kill`), so the terminal is
+/// clean afterwards.
 pub struct Progress(indicatif::ProgressBar);
+
+/// The bar the stop handler clears.
+static SHOWN: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
 
 impl Progress {
     pub fn new(total: usize, verbose: bool) -> Progress {
@@ -233,7 +237,22 @@ impl Progress {
                 "{percent:>3}%|{wide_bar}| {pos}/{len} [{elapsed_precise}]",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-            indicatif::ProgressBar::new(total as u64).with_style(style)
+            let bar = indicatif::ProgressBar::new(total as u64).with_style(style);
+            if SHOWN.set(bar.clone()).is_ok() {
+                labs::platform::on_stop_request(|status| {
+                    if let Some(bar) = SHOWN.get() {
+                        // No more drawing from the download threads, then blank the line.
+                        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+                        let _ = crossterm::execute!(
+                            std::io::stderr(),
+                            crossterm::cursor::MoveToColumn(0),
+                            crossterm::terminal::Clear(crossterm::terminal::ClearType::CurrentLine)
+                        );
+                    }
+                    std::process::exit(status)
+                });
+            }
+            bar
         };
         Progress(bar)
     }
