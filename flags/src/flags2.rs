@@ -280,6 +280,11 @@ pub fn main(download_many: DownloadMany, default_concur_req: usize, max_concur_r
     let cc_list = expand_codes(&args);
     let max_req = args.max_req.map_or(default_concur_req, usize::from);
     let concur_req = max_req.min(max_concur_req).min(cc_list.len());
+    // Room for both ends of every connection at once (the server may run in
+    // this process), made now, before any thread starts or the clock runs.
+    let open_files = u32::try_from(2 * concur_req + 64).unwrap_or(u32::MAX);
+    labs::platform::raise_open_files_limit(open_files.into());
+    labs::platform::reserve_file_descriptors(open_files);
     let (label, site, server) = match args.server.clone() {
         Server::Url(site) => ("REMOTE", site, None),
         Server::Label(label) => {

@@ -231,6 +231,36 @@ pub fn raise_open_files_limit(_wanted: u64) -> Option<u64> {
     None
 }
 
+/// Makes room in this process's table of open files for `count` of them,
+/// now, rather than while a program opens hundreds of sockets. Linux grows
+/// the table by doubling (64, 128, 256, ...) as descriptors are opened, and
+/// in a process with more than one thread each growth waits for an RCU
+/// grace period, often 10 ms or more, inside the `socket()` or `open()` that
+/// needed it (`expand_fdtable` in the kernel's `fs/file.c`). Taking one
+/// descriptor numbered `count - 1` grows the table once; it never shrinks.
+/// Call [`raise_open_files_limit`] first: a number at or above the limit is
+/// refused (and then nothing happens). Other systems: nothing to do.
+#[cfg(target_os = "linux")]
+pub fn reserve_file_descriptors(count: u32) {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    let (Ok(null), Ok(highest)) = (
+        std::fs::File::open("/dev/null"),
+        libc::c_int::try_from(count.saturating_sub(1)),
+    ) else {
+        return;
+    };
+    // SAFETY: F_DUPFD_CLOEXEC copies a descriptor we own onto the lowest
+    // free number from `highest` up, and returns it (or -1); the copy is
+    // ours, and closed when dropped.
+    let copy = unsafe { libc::fcntl(null.as_raw_fd(), libc::F_DUPFD_CLOEXEC, highest) };
+    if copy >= 0 {
+        drop(unsafe { OwnedFd::from_raw_fd(copy) });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn reserve_file_descriptors(_count: u32) {}
+
 // ---------------------------------------------------------------------------
 // Servers.
 
@@ -261,6 +291,40 @@ mod peak_rss_tests {
         assert!(
             after >= before + (45 << 20),
             "peak before {before} B, after touching {size} B: {after} B"
+        );
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod file_table_tests {
+    use super::{raise_open_files_limit, reserve_file_descriptors};
+
+    /// The size of this process's table of open files, from `FDSize:` in
+    /// `/proc/self/status`.
+    fn file_table_size() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("FDSize:")?.trim().parse().ok())
+            .expect("FDSize in /proc/self/status")
+    }
+
+    #[test]
+    fn reserving_grows_the_file_table_at_once() {
+        let limit = raise_open_files_limit(4096).expect("Unix has a limit");
+        let wanted = u32::try_from(limit.min(4096)).unwrap();
+        if file_table_size() >= wanted {
+            eprintln!(
+                "skipped: the table already has {} entries, and the limit is {limit}",
+                file_table_size()
+            );
+            return;
+        }
+        reserve_file_descriptors(wanted);
+        assert!(
+            file_table_size() >= wanted,
+            "table of {} entries after reserving {wanted}",
+            file_table_size()
         );
     }
 }
