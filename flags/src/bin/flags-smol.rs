@@ -4,9 +4,9 @@
 //!
 //!     cargo run --bin flags-smol [-- --server http://localhost:8000/flags]
 //!
-//! `smol::spawn` puts the tasks on smol's global executor, which runs on one
-//! background thread (set SMOL_THREADS for more). The codes arrive in a
-//! different order every run. `diff flags/src/bin/flags-{tokio,smol}.rs`
+//! The tasks go on one `Executor`, run by the main thread inside `block_on`:
+//! one thread for everything, like tokio's current-thread runtime. The codes
+//! arrive in a different order every run. `diff flags/src/bin/flags-{tokio,smol}.rs`
 //! shows only the runtime.
 
 use flags::{Error, Site};
@@ -14,17 +14,22 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
-use smol::Timer;
 use smol::future::FutureExt;
 use smol::net::TcpStream;
+use smol::{Executor, Timer};
 use smol_hyper::rt::FuturesIo;
+
+/// The executor every task is spawned on; the main thread runs it, inside
+/// `block_on` in `download_many`.
+static EX: Executor<'static> = Executor::new();
 
 async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
     let stream = TcpStream::connect(site.host()).await?; // <1>
     let (mut sender, connection) = http1::handshake(FuturesIo::new(stream)).await?; // <2>
-    smol::spawn(connection).detach(); // <3>
+    EX.spawn(connection).detach(); // <3>
     let request = Request::get(site.flag_path(cc))
         .header(header::HOST, site.host())
+        .header(header::CONNECTION, "close")
         .body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?; // <4>
     if response.status() != StatusCode::OK {
@@ -51,7 +56,7 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| smol::spawn(download_one(site, cc))) // <9>
+            .map(|&cc| EX.spawn(download_one(site, cc))) // <9>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
@@ -59,7 +64,7 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
         }
         results.into_iter().sum()
     };
-    smol::block_on(downloads) // <11>
+    smol::block_on(EX.run(downloads)) // <11>
 }
 
 fn main() {

@@ -22,6 +22,7 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
     tokio::spawn(connection); // <3>
     let request = Request::get(site.flag_path(cc))
         .header(header::HOST, site.host())
+        .header(header::CONNECTION, "close")
         .body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?; // <4>
     if response.status() != StatusCode::OK {

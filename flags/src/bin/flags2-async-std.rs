@@ -28,6 +28,7 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
     async_std::task::spawn(connection);
     let request = Request::get(site.flag_path(cc))
         .header(header::HOST, site.host())
+        .header(header::CONNECTION, "close")
         .body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?;
     if response.status() != StatusCode::OK {

@@ -19,18 +19,23 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
-use smol::Timer;
 use smol::future::FutureExt;
 use smol::lock::Semaphore;
 use smol::net::TcpStream;
+use smol::{Executor, Timer};
 use smol_hyper::rt::FuturesIo;
+
+/// The executor every task is spawned on; the main thread runs it, inside
+/// `block_on` in `download_many`.
+static EX: Executor<'static> = Executor::new();
 
 async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
     let stream = TcpStream::connect(site.host()).await?;
     let (mut sender, connection) = http1::handshake(FuturesIo::new(stream)).await?;
-    smol::spawn(connection).detach();
+    EX.spawn(connection).detach();
     let request = Request::get(site.flag_path(cc))
         .header(header::HOST, site.host())
+        .header(header::CONNECTION, "close")
         .body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?;
     if response.status() != StatusCode::OK {
@@ -72,7 +77,7 @@ async fn supervisor(
     let (done, results) = smol::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
-        smol::spawn(async move {
+        EX.spawn(async move {
             // <5>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;
@@ -95,7 +100,7 @@ fn download_many(
     cc_list: Vec<String>,
     options: Options,
 ) -> Result<Counter, Error> {
-    smol::block_on(supervisor(site, cc_list, options)) // <9>
+    smol::block_on(EX.run(supervisor(site, cc_list, options))) // <9>
 }
 
 fn main() {

@@ -28,6 +28,7 @@ async fn fetch(site: &Site, path: String) -> Result<Vec<u8>, Error> {
     tokio::spawn(connection);
     let request = Request::get(path)
         .header(header::HOST, site.host())
+        .header(header::CONNECTION, "close")
         .body(Empty::<Bytes>::new())?;
     let response = sender.send_request(request).await?;
     if response.status() != StatusCode::OK {
