@@ -6,8 +6,8 @@
 //!
 //! The tasks go on one `Executor`, run by the main thread inside `block_on`:
 //! one thread for everything, like tokio's current-thread runtime. The codes
-//! arrive in a different order every run. `diff flags/src/bin/flags-{tokio,smol}.rs`
-//! shows only the runtime.
+//! arrive in a different order every run.
+//! `diff flags/src/bin/flags-{tokio,smol}.rs` shows only the runtime.
 
 use flags::{Error, Site};
 use http_body_util::{BodyExt, Empty, Limited};
