@@ -18,6 +18,7 @@ use std::process::{Command, exit};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use labs::bench::median;
 use labs::cli::fail;
 use labs::platform::peak_rss;
 
@@ -106,20 +107,14 @@ fn parent(args: &Args) {
                 "{runtime}: this system let a process start {ran} threads, not {tasks}."
             ));
         }
-        let wall = median(runs.iter().map(|f| f.wall.as_secs_f64()).collect());
+        let wall = median(runs.iter().map(|f| f.wall.as_secs_f64()));
         let memory: Option<Vec<(u64, u64)>> = runs.iter().map(|f| f.memory).collect();
         let (peak, per_task) = match memory {
             Some(memory) => {
-                let peak = median(memory.iter().map(|&(peak, _)| peak as f64).collect());
-                let per_task = median(
-                    memory
-                        .iter()
-                        .zip(&runs)
-                        .map(|(&(peak, base), run)| {
-                            peak.saturating_sub(base) as f64 / f64::from(run.tasks)
-                        })
-                        .collect(),
-                );
+                let peak = median(memory.iter().map(|&(peak, _)| peak as f64));
+                let per_task = median(memory.iter().zip(&runs).map(|(&(peak, base), run)| {
+                    peak.saturating_sub(base) as f64 / f64::from(run.tasks)
+                }));
                 (format!("{:.1} MB", peak / 1e6), format!("{per_task:.0}"))
             }
             None => ("n/a".to_string(), "n/a".to_string()),
@@ -144,17 +139,6 @@ fn parent(args: &Args) {
     println!("(asyncio): Python's asyncio, not run here: a million asyncio.sleep(1) tasks,");
     println!("measured once on a 2-core machine where tokio took 1.6 s and 456 B per task,");
     println!("smol 1.45 s and 265 B.");
-}
-
-/// The middle value; with an even count, the mean of the two in the middle.
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
 }
 
 /// Runs this program again as a child that measures one runtime.

@@ -85,7 +85,7 @@ struct Args {
 
 fn main() {
     let args: Args = labs::parse_args();
-    build_clients();
+    labs::bench::build_sibling_binaries(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
     let work_dir = args.work_dir.clone().unwrap_or_else(std::env::temp_dir);
     let runs_dir = work_dir.join(format!("flags-bench-{}", std::process::id()));
     if WORK_DIR.set(work_dir).is_err() || RUNS_DIR.set(runs_dir).is_err() {
@@ -195,7 +195,7 @@ fn first_series(args: &Args, dir: &Path) {
             errors +=
                 usize::from(!output.is_some_and(|out| out.contains("\n20 flags downloaded in ")));
         }
-        let median = median(&mut times);
+        let median = labs::bench::median(times.iter().copied());
         println!(
             "{client:<12} {median:>7.2}s {:>7.2}x {errors:>7}",
             median / d
@@ -239,7 +239,7 @@ fn p1(args: &Args, dir: &Path) {
                 None => errors += 194,
             }
         }
-        let median = median(&mut times);
+        let median = labs::bench::median(times.iter().copied());
         let met = if median / d <= target && errors == 0 {
             "yes"
         } else {
@@ -391,33 +391,6 @@ fn report(stdout: &str) -> Option<Report> {
     })
 }
 
-/// Under `cargo run` (which sets `CARGO`), builds the clients with the same
-/// profile as this program: `cargo run` built only the bench. Cargo stays
-/// quiet unless the build fails.
-fn build_clients() {
-    let Some(cargo) = std::env::var_os("CARGO") else {
-        return;
-    };
-    let mut build = Command::new(cargo);
-    build.args([
-        "build",
-        "--quiet",
-        "--bins",
-        "-p",
-        "flags",
-        "--manifest-path",
-    ]);
-    build.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
-    if !cfg!(debug_assertions) {
-        build.arg("--release");
-    }
-    match build.stdin(Stdio::null()).status() {
-        Ok(status) if status.success() => {}
-        Ok(_) => fail(1, "cannot build the flags clients (cargo's errors above)"),
-        Err(err) => fail(1, format!("cannot run cargo to build the clients: {err}")),
-    }
-}
-
 fn start(delay: Delay) -> FlagServer {
     FlagServer::start(Config {
         delay,
@@ -468,19 +441,6 @@ fn run_program(program: &Path, args: &[&str], extra: Duration) -> Option<String>
             .unwrap_or_default();
         status.filter(|status| status.success()).map(|_| text)
     })
-}
-
-fn median(times: &mut [f64]) -> f64 {
-    if times.is_empty() {
-        return f64::NAN;
-    }
-    times.sort_by(f64::total_cmp);
-    let mid = times.len() / 2;
-    if times.len() % 2 == 1 {
-        times[mid]
-    } else {
-        (times[mid - 1] + times[mid]) / 2.0
-    }
 }
 
 /// The server's ceiling: requests per second from 1000 concurrent loops for

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use labs::bench::median;
 use labs::cli::fail;
 use primes::{MAX_WORKERS, Numbers, cpus, whole_within};
 
@@ -60,7 +61,7 @@ struct Run {
 
 fn main() {
     let args: Args = labs::parse_args();
-    build_programs();
+    labs::bench::build_sibling_binaries(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
     let dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
@@ -133,8 +134,8 @@ fn main() {
     let medians: Vec<Run> = runs
         .iter()
         .map(|runs| Run {
-            wall: median(runs.iter().map(|run| run.wall).collect()),
-            longest: median(runs.iter().map(|run| run.longest).collect()),
+            wall: median(runs.iter().map(|run| run.wall)),
+            longest: median(runs.iter().map(|run| run.longest)),
         })
         .collect();
     let python = |name: &str, workers: u32| -> String {
@@ -180,9 +181,7 @@ fn main() {
     );
     for name in PARALLEL {
         let path = program(name);
-        let walls = (0..args.runs)
-            .map(|_| run(&path, "2", Some(args.max_workers)).wall)
-            .collect();
+        let walls = (0..args.runs).map(|_| run(&path, "2", Some(args.max_workers)).wall);
         println!("{name:<11} {:>8.1} ms", median(walls) * 1000.0);
     }
 
@@ -258,42 +257,4 @@ fn took(line: &str) -> Option<Duration> {
     }
     let word = last.strip_suffix('s')?;
     Duration::try_from_secs_f64(word.parse().ok()?).ok()
-}
-
-/// The middle value; with an even count, the mean of the two in the middle.
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 0 {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
-}
-
-/// Under `cargo run` (which sets `CARGO`), builds the four programs with the
-/// same profile as this program: `cargo run` built only the bench. Cargo
-/// stays quiet unless the build fails.
-fn build_programs() {
-    let Some(cargo) = std::env::var_os("CARGO") else {
-        return;
-    };
-    let mut build = Command::new(cargo);
-    build.args([
-        "build",
-        "--quiet",
-        "--bins",
-        "-p",
-        "primes",
-        "--manifest-path",
-    ]);
-    build.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
-    if !cfg!(debug_assertions) {
-        build.arg("--release");
-    }
-    match build.stdin(Stdio::null()).status() {
-        Ok(status) if status.success() => {}
-        Ok(_) => fail(1, "cannot build the primes programs (cargo's errors above)"),
-        Err(err) => fail(1, format!("cannot run cargo to build the programs: {err}")),
-    }
 }
