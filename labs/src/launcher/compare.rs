@@ -188,8 +188,10 @@ fn side_by_side(outputs: &[Output], width: usize, colour: bool) -> String {
 }
 
 /// What varies from run to run anyway, made the same: the digits of
-/// elapsed times (`0.703s`, `12ms` become `#.###s`, `##ms`) and of ids in
-/// `Debug` output (`Id(3)`, `ThreadId(2)`, `TaskId(7)` become `Id(#)`, ...).
+/// elapsed times (`0.703s`, `12ms` become `#.###s`, `##ms`) and ids in
+/// `Debug` output, whatever their number of digits (`Id(3)`, `Id(17)`,
+/// `ThreadId(2)`, `TaskId(7)` become `Id(#)`, ...: tokio numbers its tasks
+/// after its worker threads, one per core by default).
 pub fn normalise(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -221,8 +223,12 @@ pub fn normalise(text: &str) -> String {
         let is_time = unit > 0 && !after_unit.is_some_and(|c| c.is_alphanumeric());
         let before: String = chars[start.saturating_sub(3)..start].iter().collect();
         let is_id = before.ends_with("Id(") && chars.get(i) == Some(&')');
+        if is_id {
+            out.push('#');
+            continue;
+        }
         for &ch in &chars[start..i] {
-            out.push(if (is_time || is_id) && ch.is_ascii_digit() {
+            out.push(if is_time && ch.is_ascii_digit() {
                 '#'
             } else {
                 ch
@@ -242,7 +248,7 @@ mod tests {
             normalise(
                 " 0.031s\t\tC = 3\nin 12ms, 3 s, 2.5x, v1.2s\nThreadId(2) Id(13) f(4) ids: 7s2\n"
             ),
-            " #.###s\t\tC = 3\nin ##ms, 3 s, 2.5x, v1.2s\nThreadId(#) Id(##) f(4) ids: 7s2\n"
+            " #.###s\t\tC = 3\nin ##ms, 3 s, 2.5x, v1.2s\nThreadId(#) Id(#) f(4) ids: 7s2\n"
         );
     }
 
