@@ -440,3 +440,55 @@ impl Collector {
         self.stop.store(true, Ordering::SeqCst);
     }
 }
+
+/// The runner itself, with `sh` as the program (Unix only, as the tests
+/// that use it).
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    const DEADLINE: Duration = Duration::from_secs(20);
+
+    #[test]
+    fn a_run_gives_the_screen_joined_and_trimmed_and_the_exit_code() {
+        let long = "x".repeat(100); // wider than the 80 columns
+        let script = format!("printf 'one   \\n{long}\\n'; exit 3");
+        let run = run("sh", &["-c", &script], DEADLINE);
+        assert_eq!(run.screen(), format!("one\n{long}"));
+        assert_eq!(run.exit_code, 3);
+        assert_eq!(run.signal, None);
+    }
+
+    #[test]
+    fn typed_keys_reach_the_program() {
+        let mut terminal = Terminal::start("sh", &["-c", "read line; echo \"got $line\""]);
+        terminal.type_keys("hello\r");
+        terminal.wait_for("got hello", DEADLINE);
+        assert_eq!(terminal.wait_exit(DEADLINE), 0);
+    }
+
+    #[test]
+    fn a_signal_ends_the_program() {
+        let mut terminal = Terminal::start("sh", &["-c", "echo ready; exec sleep 30"]);
+        terminal.wait_until_output("ready", DEADLINE);
+        terminal.signal("TERM");
+        let run = terminal.finish(DEADLINE);
+        assert!(run.signal.is_some(), "exit code {}", run.exit_code);
+    }
+
+    #[test]
+    #[should_panic(expected = "still running after")]
+    fn a_program_past_its_deadline_fails_the_test() {
+        Command::new("sleep")
+            .args(&["30"])
+            .run(Duration::from_millis(200));
+    }
+
+    #[test]
+    #[should_panic(expected = "the program closed the terminal")]
+    fn waiting_for_what_an_ended_program_never_wrote_fails_at_once() {
+        let mut terminal = Terminal::start("sh", &["-c", "echo bye"]);
+        // Far longer than the test takes: it fails as soon as `sh` is gone.
+        terminal.wait_for("hello", Duration::from_secs(600));
+    }
+}
