@@ -56,8 +56,8 @@ const LAST_BYTES: Duration = Duration::from_secs(10);
 /// How often a wait looks again.
 const POLL: Duration = Duration::from_millis(10);
 
-/// Runs `program args` in a fresh 24x80 terminal to its end. Killed, and the
-/// test failed, after `deadline`.
+/// Runs `program args` in a fresh 24x80 terminal to its end (see
+/// [`Command::new`]). Killed, and the test failed, after `deadline`.
 pub fn run(program: &str, args: &[&str], deadline: Duration) -> Run {
     Command::new(program).args(args).run(deadline)
 }
@@ -71,8 +71,9 @@ pub struct Command {
 }
 
 impl Command {
-    /// `program` in a 24x80 terminal, in this folder, with this process's
-    /// environment (portable-pty's defaults).
+    /// `program` in a 24x80 terminal, with this process's environment, in
+    /// the home folder as a new terminal window starts (portable-pty's
+    /// defaults).
     pub fn new(program: &str) -> Command {
         Command {
             command: CommandBuilder::new(program),
@@ -95,7 +96,8 @@ impl Command {
         self
     }
 
-    /// Runs the program in `dir`.
+    /// Runs the program in `dir` (if it is no folder, portable-pty falls
+    /// back to the home folder).
     pub fn cwd(mut self, dir: impl AsRef<OsStr>) -> Command {
         self.command.cwd(dir);
         self
@@ -164,15 +166,16 @@ impl Run {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
 
-    /// The final screen: see [`screen`].
+    /// The final screen, as a terminal emulator draws the bytes: one line
+    /// per line of text (a line too long for the screen is joined back, so
+    /// the width of the test's terminal does not matter), trailing blanks
+    /// trimmed.
     pub fn screen(&self) -> String {
         screen(&self.bytes, self.rows, self.cols)
     }
 }
 
-/// The screen as a terminal emulator draws `bytes`: one line per line of
-/// text (a line too long for the screen is joined back, so the width of the
-/// test's terminal does not matter), trailing blanks trimmed.
+/// The screen after `bytes`: see [`Run::screen`].
 fn screen(bytes: &[u8], rows: NonZeroU16, cols: NonZeroU16) -> String {
     let mut parser = vt100::Parser::new(rows, cols, 0);
     parser.process(bytes);
