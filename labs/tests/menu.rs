@@ -6,55 +6,59 @@
 
 mod support;
 
-use std::num::NonZeroU16;
-use std::process::Command;
+use std::time::Duration;
 
-use support::{COLS, LABS, Terminal};
+use labs_pty::Terminal;
+use support::{COLS, launcher};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
 /// Starts the menu and waits for its first screen.
 fn menu() -> Terminal {
-    let mut terminal = Terminal::start(LABS, &[]);
-    terminal.wait_for("Concurrency labs", 30);
+    let mut terminal = launcher(&[]).start();
+    terminal.wait_for("Concurrency labs", secs(30));
     terminal
 }
 
 /// The terminal as the person has it back: the normal screen, the cursor
 /// shown, line editing on.
 fn assert_restored(terminal: &Terminal) {
-    let screen = terminal.screen();
+    let vt100 = terminal.vt100();
     assert!(
-        !screen.screen().alternate_screen(),
+        !vt100.screen().alternate_screen(),
         "left on the alternate screen"
     );
-    assert!(!screen.screen().hide_cursor(), "cursor left hidden");
+    assert!(!vt100.screen().hide_cursor(), "cursor left hidden");
     assert!(terminal.cooked(), "terminal left in raw mode");
 }
 
 #[test]
 fn keys_move_through_labs_variants_and_help() {
     let mut terminal = menu();
-    insta::assert_snapshot!("menu-labs", terminal.contents());
+    insta::assert_snapshot!("menu-labs", terminal.screen());
     terminal.type_keys(DOWN);
     terminal.type_keys(ENTER);
-    terminal.wait_for("four tokio tasks", 10);
+    terminal.wait_for("four tokio tasks", secs(10));
     terminal.type_keys(DOWN);
-    terminal.wait_for("> tokio", 10);
-    insta::assert_snapshot!("menu-variants", terminal.contents());
+    terminal.wait_for("> tokio", secs(10));
+    insta::assert_snapshot!("menu-variants", terminal.screen());
     terminal.type_keys("d");
-    terminal.wait_for("Diff against which variant?", 10);
-    insta::assert_snapshot!("menu-diff-choice", terminal.contents());
+    terminal.wait_for("Diff against which variant?", secs(10));
+    insta::assert_snapshot!("menu-diff-choice", terminal.screen());
     terminal.type_keys("\x1b");
-    terminal.wait_for("Enter run", 10);
+    terminal.wait_for("Enter run", secs(10));
     terminal.type_keys("?");
-    terminal.wait_for("Keys", 10);
-    insta::assert_snapshot!("menu-keys", terminal.contents());
+    terminal.wait_for("Keys", secs(10));
+    insta::assert_snapshot!("menu-keys", terminal.screen());
     terminal.type_keys(" ");
-    terminal.wait_for("Enter run", 10);
+    terminal.wait_for("Enter run", secs(10));
     terminal.type_keys("q");
-    assert_eq!(terminal.wait_exit(10), 0);
+    assert_eq!(terminal.wait_exit(secs(10)), 0);
     assert_restored(&terminal);
 }
 
@@ -63,25 +67,25 @@ fn show_runs_on_the_normal_screen_and_a_key_comes_back() {
     let mut terminal = menu();
     // native-coros, demo1: its source, callouts explained.
     terminal.type_keys(&format!("{DOWN}{DOWN}{ENTER}"));
-    terminal.wait_for("> demo1", 10);
+    terminal.wait_for("> demo1", secs(10));
     terminal.type_keys("s");
-    terminal.wait_for("Press any key to go back to the menu", 30);
-    assert!(!terminal.screen().screen().alternate_screen());
+    terminal.wait_for("Press any key to go back to the menu", secs(30));
+    assert!(!terminal.vt100().screen().alternate_screen());
     assert!(
         terminal
             .text()
             .contains("native-coros demo1: native-coros/src/bin/native-coros-demo1.rs")
     );
     terminal.type_keys(" ");
-    terminal.wait_for("> demo1", 10);
+    terminal.wait_for("> demo1", secs(10));
     assert!(
-        terminal.screen().screen().alternate_screen(),
+        terminal.vt100().screen().alternate_screen(),
         "{}\n{:?}",
-        terminal.contents(),
+        terminal.screen(),
         terminal.text()
     );
     terminal.type_keys("q");
-    assert_eq!(terminal.wait_exit(10), 0);
+    assert_eq!(terminal.wait_exit(secs(10)), 0);
     assert_restored(&terminal);
 }
 
@@ -89,21 +93,17 @@ fn show_runs_on_the_normal_screen_and_a_key_comes_back() {
 fn ctrl_c_quits_with_130_and_restores_the_terminal() {
     let mut terminal = menu();
     terminal.type_keys(ENTER);
-    terminal.wait_for("Enter run", 10);
+    terminal.wait_for("Enter run", secs(10));
     terminal.type_keys("\x03");
-    assert_eq!(terminal.wait_exit(10), 130);
+    assert_eq!(terminal.wait_exit(secs(10)), 130);
     assert_restored(&terminal);
 }
 
 #[test]
 fn sigterm_quits_with_143_and_restores_the_terminal() {
     let mut terminal = menu();
-    let status = Command::new("kill")
-        .args(["-TERM", &terminal.pid().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert_eq!(terminal.wait_exit(10), 143);
+    terminal.signal("TERM");
+    assert_eq!(terminal.wait_exit(secs(10)), 143);
     assert_restored(&terminal);
 }
 
@@ -112,27 +112,27 @@ fn enter_runs_the_variant_and_ctrl_c_stops_it_not_the_menu() {
     let mut terminal = menu();
     // spinner, thread: Enter runs it; Ctrl-C while it spins is the variant's.
     terminal.type_keys(ENTER);
-    terminal.wait_for("> thread", 10);
+    terminal.wait_for("> thread", secs(10));
     terminal.type_keys(ENTER);
-    terminal.wait_for("thinking!", 120);
+    terminal.wait_for("thinking!", secs(120));
     terminal.type_keys("\x03");
-    terminal.wait_for("labs run spinner thread ended with status 130.", 10);
+    terminal.wait_for("labs run spinner thread ended with status 130.", secs(10));
     terminal.type_keys(" ");
-    terminal.wait_for("> thread", 10);
-    assert!(terminal.screen().screen().alternate_screen());
+    terminal.wait_for("> thread", secs(10));
+    assert!(terminal.vt100().screen().alternate_screen());
     terminal.type_keys("q");
-    assert_eq!(terminal.wait_exit(10), 0);
+    assert_eq!(terminal.wait_exit(secs(10)), 0);
     assert_restored(&terminal);
 }
 
 #[test]
 fn doctor_on_a_terminal_checks_that_it_draws_in_place() {
-    let mut terminal = Terminal::start(LABS, &["doctor", "--no-build"]);
+    let mut terminal = launcher(&["doctor", "--no-build"]).start();
     // The doctor asks the terminal where the cursor is; answer as one would.
-    terminal.wait_until_output("\x1b[6n", 10);
+    terminal.wait_until_output("\x1b[6n", secs(10));
     terminal.type_keys("\x1b[3;1R");
-    terminal.wait_exit(30);
-    let screen = terminal.contents();
+    terminal.wait_exit(secs(30));
+    let screen = terminal.screen();
     assert!(
         screen.contains("\n✔ the terminal hides the cursor and draws in place\n"),
         "{screen}"
@@ -142,17 +142,16 @@ fn doctor_on_a_terminal_checks_that_it_draws_in_place() {
 
 #[test]
 fn a_list_longer_than_the_screen_scrolls_to_the_selected_row() {
-    let rows = NonZeroU16::new(8).unwrap();
-    let mut terminal = Terminal::start_sized(LABS, &[], rows, COLS);
-    terminal.wait_for("Concurrency labs", 30);
+    let mut terminal = launcher(&[]).size(8, COLS).start();
+    terminal.wait_for("Concurrency labs", secs(30));
     terminal.type_keys(ENTER);
-    terminal.wait_for("> thread", 10);
+    terminal.wait_for("> thread", secs(10));
     // Up from the first row is the last one.
     terminal.type_keys("\x1b[A");
-    terminal.wait_for("> smol-blocking", 10);
-    insta::assert_snapshot!("menu-scrolled", terminal.contents());
+    terminal.wait_for("> smol-blocking", secs(10));
+    insta::assert_snapshot!("menu-scrolled", terminal.screen());
     terminal.type_keys("q");
-    assert_eq!(terminal.wait_exit(10), 0);
+    assert_eq!(terminal.wait_exit(secs(10)), 0);
     assert_restored(&terminal);
 }
 
@@ -170,8 +169,8 @@ fn on_a_terminal_diff_and_show_are_coloured() {
             ["\x1b[48;5;11m", "\x1b[38;5;0m// <1>"],
         ),
     ] {
-        let mut terminal = Terminal::start(LABS, args);
-        assert_eq!(terminal.wait_exit(10), 0, "{args:?}");
+        let mut terminal = launcher(args).start();
+        assert_eq!(terminal.wait_exit(secs(10)), 0, "{args:?}");
         let text = terminal.text();
         for code in codes {
             assert!(text.contains(code), "{args:?}: no {code:?} in {text:?}");

@@ -81,12 +81,12 @@ fn debug_mode_names_the_task_that_blocks() {
 #[cfg(unix)]
 mod terminal {
     use super::snapshot;
-    use super::support::{Run, SPINNER_NUMBER, run_in_pty};
+    use super::support::{Run, SPINNER_NUMBER, cursor, frames_drawn, run_in_pty};
 
     /// What a person sees, as a snapshot: the final screen, then the facts
     /// that the final screen cannot show.
     fn report(run: &Run) -> String {
-        let frames = match run.frames() {
+        let frames = match frames_drawn(run) {
             0 => "none: the spinner never ran".to_string(),
             1 => "one: the spinner started, then froze".to_string(),
             _ => "more than one: the spinner turned".to_string(),
@@ -94,7 +94,7 @@ mod terminal {
         format!(
             "{}\n---\nframes drawn: {frames}\ncursor: {}\nexit status: {}\n",
             run.screen(),
-            run.cursor(),
+            cursor(run),
             run.exit_code
         )
     }

@@ -8,14 +8,9 @@
 //! `labs/src/platform.rs`).
 #![cfg(unix)]
 
-use std::io::Read;
-use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use labs_pty::Terminal;
 
 const SPINNERS: [&str; 2] = [
     env!("CARGO_BIN_EXE_spinner-thread"),
@@ -28,7 +23,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 /// How a run in a terminal ended.
 struct Ending {
     /// `None` when the program was killed by the signal itself.
-    exit_code: Option<i32>,
+    exit_code: Option<u32>,
     screen_bytes: String,
 }
 
@@ -51,66 +46,17 @@ enum Stop {
 /// Runs `sh -c script` (which starts a spinner) in a new pseudo-terminal,
 /// waits for the first frame, does `stop`, and waits for the end.
 fn run(script: &str, stop: Stop) -> Ending {
-    let pty = native_pty_system()
-        .openpty(PtySize::default())
-        .expect("open a pseudo-terminal");
-    let mut command = CommandBuilder::new("sh");
-    command.args(["-c", script]);
-    let mut child = pty.slave.spawn_command(command).expect("start sh");
-    drop(pty.slave);
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let close = Arc::new(AtomicBool::new(false));
-    let mut reader = pty.master.try_clone_reader().expect("read the terminal");
-    thread::spawn({
-        let (bytes, close) = (Arc::clone(&bytes), Arc::clone(&close));
-        // Dropping `reader` on the way out closes its copy of the terminal.
-        move || {
-            let mut buf = [0; 4096];
-            while let Ok(n @ 1..) = reader.read(&mut buf) {
-                bytes.lock().unwrap().extend_from_slice(&buf[..n]);
-                if close.load(Ordering::SeqCst) {
-                    break;
-                }
-            }
-        }
-    });
-    let started = Instant::now();
-    let seen = || String::from_utf8_lossy(&bytes.lock().unwrap()).into_owned();
-    while !seen().contains(" thinking!") {
-        assert!(started.elapsed() < DEADLINE, "no frame drawn: {:?}", seen());
-        thread::sleep(Duration::from_millis(10));
-    }
+    let mut terminal = Terminal::start("sh", &["-c", script]);
+    terminal.wait_until_output(" thinking!", DEADLINE);
     match stop {
-        Stop::Signal(signal) => kill(child.process_id().expect("a process id"), signal),
-        Stop::CloseTerminal => {
-            // The reader stops at the next frame (one per 100 ms).
-            close.store(true, Ordering::SeqCst);
-            drop(pty.master);
-        }
+        Stop::Signal(signal) => terminal.signal(signal),
+        Stop::CloseTerminal => terminal.close(),
     }
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the program") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            child.kill().ok();
-            panic!("{script}: still running after {DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    thread::sleep(Duration::from_millis(50)); // the last bytes
+    let run = terminal.finish(DEADLINE);
     Ending {
-        exit_code: status.signal().is_none().then(|| status.exit_code() as i32),
-        screen_bytes: seen(),
+        exit_code: run.signal.is_none().then_some(run.exit_code),
+        screen_bytes: run.text(),
     }
-}
-
-fn kill(pid: u32, signal: &str) {
-    let status = Command::new("kill")
-        .args([&format!("-{signal}"), &pid.to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -{signal} {pid}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Runs the primes binaries as a person would, each with a deadline: through
-//! pipes (`labs::testkit::run`) or in a real pseudo-terminal ([`run_in_pty`],
+//! pipes (`labs::testkit::run`) or in a real pseudo-terminal (`run_in_pty`,
 //! Unix only).
 
 #![allow(dead_code)] // each test binary uses a part
@@ -31,114 +31,35 @@ pub fn name(program: &str) -> &str {
 #[allow(unused_imports)] // the pool tests use no terminal
 pub use pty::*;
 
+/// The terminal is the workspace's `labs-pty` crate; what is the primes'
+/// spinner's own is here.
 #[cfg(unix)]
 mod pty {
-    use std::io::Read;
-    use std::num::NonZeroU16;
-    use std::sync::{Arc, Mutex};
-    use std::thread;
-    use std::time::{Duration, Instant};
-
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    pub use labs_pty::Run;
 
     use super::DEADLINE;
-
-    const ROWS: NonZeroU16 = NonZeroU16::new(24).unwrap();
-    const COLS: NonZeroU16 = NonZeroU16::new(80).unwrap();
 
     const HIDE_CURSOR: &str = "\x1b[?25l";
     const SHOW_CURSOR: &str = "\x1b[?25h";
 
-    /// What a run in the terminal produced.
-    pub struct Run {
-        /// Every byte the program wrote, escape codes included.
-        pub bytes: Vec<u8>,
-        pub exit_code: u32,
+    /// How many spinner frames were drawn.
+    pub fn frames_drawn(run: &Run) -> usize {
+        run.text().matches(" thinking!").count()
     }
 
-    impl Run {
-        fn text(&self) -> String {
-            String::from_utf8_lossy(&self.bytes).into_owned()
-        }
-
-        /// The final screen, as a terminal emulator draws the bytes: one
-        /// line per line of text (a line too long for the screen is joined
-        /// back), trailing blanks trimmed.
-        pub fn screen(&self) -> String {
-            let mut parser = vt100::Parser::new(ROWS, COLS, 0);
-            parser.process(&self.bytes);
-            let contents = parser.screen().contents();
-            contents
-                .lines()
-                .map(str::trim_end)
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-
-        /// How many spinner frames were drawn.
-        pub fn frames(&self) -> usize {
-            self.text().matches(" thinking!").count()
-        }
-
-        /// Whether the cursor was hidden, and shown again after the last hide.
-        pub fn cursor(&self) -> &'static str {
-            let text = self.text();
-            match (text.rfind(HIDE_CURSOR), text.rfind(SHOW_CURSOR)) {
-                (None, None) => "never hidden",
-                (Some(hide), Some(show)) if show > hide => "hidden while spinning, shown again",
-                (Some(_), _) => "LEFT HIDDEN",
-                (None, Some(_)) => "shown but never hidden",
-            }
+    /// Whether the cursor was hidden, and shown again after the last hide.
+    pub fn cursor(run: &Run) -> &'static str {
+        let text = run.text();
+        match (text.rfind(HIDE_CURSOR), text.rfind(SHOW_CURSOR)) {
+            (None, None) => "never hidden",
+            (Some(hide), Some(show)) if show > hide => "hidden while spinning, shown again",
+            (Some(_), _) => "LEFT HIDDEN",
+            (None, Some(_)) => "shown but never hidden",
         }
     }
 
-    /// Runs `program` with `args` in a fresh pseudo-terminal, with a deadline.
+    /// Runs `program` with `args` in a fresh 24x80 pseudo-terminal, with a deadline.
     pub fn run_in_pty(program: &str, args: &[&str]) -> Run {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS.get(),
-                cols: COLS.get(),
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pseudo-terminal");
-        let mut command = CommandBuilder::new(program);
-        command.args(args);
-        let mut child = pty.slave.spawn_command(command).expect("start the program");
-        // Only the child may keep the terminal open, or reading never ends.
-        drop(pty.slave);
-
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = pty.master.try_clone_reader().expect("read the terminal");
-        let reader = thread::spawn({
-            let bytes = Arc::clone(&bytes);
-            move || {
-                let mut buf = [0; 4096];
-                // Ends with an error (EIO) or EOF once the child has closed the terminal.
-                while let Ok(n @ 1..) = reader.read(&mut buf) {
-                    bytes.lock().unwrap().extend_from_slice(&buf[..n]);
-                }
-            }
-        });
-        // Kept until the end: dropping it types a newline and end-of-file.
-        let keyboard = pty.master.take_writer().expect("write to the terminal");
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("poll the program") {
-                break status;
-            }
-            if started.elapsed() > DEADLINE {
-                child.kill().ok();
-                panic!("{program} {args:?} still running after {DEADLINE:?}");
-            }
-            thread::sleep(Duration::from_millis(10));
-        };
-        reader.join().unwrap();
-        drop(keyboard);
-        let bytes = Arc::try_unwrap(bytes).unwrap().into_inner().unwrap();
-        Run {
-            bytes,
-            exit_code: status.exit_code(),
-        }
+        labs_pty::run(program, args, DEADLINE)
     }
 }
