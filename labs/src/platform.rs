@@ -249,11 +249,13 @@ pub fn reserve_file_descriptors(count: u32) {
     ) else {
         return;
     };
-    // SAFETY: F_DUPFD_CLOEXEC copies a descriptor we own onto the lowest
-    // free number from `highest` up, and returns it (or -1); the copy is
-    // ours, and closed when dropped.
+    // SAFETY: fcntl only reads its arguments, and `null` stays open for the
+    // call. F_DUPFD_CLOEXEC copies it onto the lowest free number from
+    // `highest` up and returns that number, or -1.
     let copy = unsafe { libc::fcntl(null.as_raw_fd(), libc::F_DUPFD_CLOEXEC, highest) };
     if copy >= 0 {
+        // SAFETY: `copy` was just returned by fcntl: an open descriptor
+        // that nothing else owns. Dropping it closes it.
         drop(unsafe { OwnedFd::from_raw_fd(copy) });
     }
 }

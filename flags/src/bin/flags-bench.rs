@@ -19,7 +19,7 @@
 //!     cargo run --release --bin flags-bench [-- --part p1 --runs 9]
 //!
 //! `cargo run` builds only this program, so under `cargo run` it first builds
-//! the clients it runs (`cargo build -p flags --bins`, same profile).
+//! the clients it runs (`cargo build --bins` of this package, same profile).
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -119,9 +119,9 @@ fn main() {
 }
 
 /// Removes the clients' folders, once the timing is over. Not after each
-/// run: on ext4 (Linux's usual disk format), a folder created seconds after
-/// thousands of files were deleted is slow to fill, since each new file
-/// searches past the recently freed inodes (`recently_deleted` under
+/// run: on an ext4 disk without a journal, a folder created within a minute
+/// after thousands of files were deleted is slow to fill, since each new
+/// file searches past the recently freed inodes (`recently_deleted` under
 /// `__ext4_new_inode` in `perf`), and the bench would time its own clean-up.
 fn remove_runs() {
     if let Some(dir) = RUNS_DIR.get() {
@@ -316,10 +316,7 @@ fn p2(args: &Args, dir: &Path) {
         let line = format!("{client:<12} {rate:>9.0} {runs:>6} {ratio:>15.2}x  {target}");
         println!("{}", line.trim_end());
     }
-    println!(
-        "The async runtimes alone, started as their clients start them: the same 676 requests \
-         at once, one connection each, without an HTTP library or files:"
-    );
+    println!("Each async runtime alone (676 connections at once, no HTTP library, no files):");
     for runtime in ASYNC {
         let rate = runtime_alone(runtime, server.addr(), work);
         println!(
@@ -560,17 +557,20 @@ where
 /// over at least `work`: what the runtime allows a client on this machine.
 fn runtime_alone(runtime: &str, addr: SocketAddr, work: Duration) -> f64 {
     let codes = every_code();
-    let tokio = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|err| fail(1, format!("cannot start tokio: {err}")));
+    let tokio = (runtime == "tokio").then(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|err| fail(1, format!("cannot start tokio: {err}")))
+    });
     let (mut answered, mut seconds) = (0, 0.0);
     while seconds < work.as_secs_f64() {
         let started = Instant::now();
-        answered += match runtime {
-            "tokio" => tokio.block_on(every_flag_on_tokio(addr, &codes)),
-            "async-std" => async_std::task::block_on(every_flag_on_async_std(addr, &codes)),
-            _ => smol::block_on(SMOL.run(every_flag_on_smol(addr, &codes))),
+        answered += match (runtime, &tokio) {
+            (_, Some(tokio)) => tokio.block_on(every_flag_on_tokio(addr, &codes)),
+            ("async-std", _) => async_std::task::block_on(every_flag_on_async_std(addr, &codes)),
+            ("smol", _) => smol::block_on(SMOL.run(every_flag_on_smol(addr, &codes))),
+            (other, _) => unreachable!("no runtime called {other}"),
         };
         seconds += started.elapsed().as_secs_f64();
     }

@@ -4,9 +4,11 @@
 //!
 //!     cargo run --bin flags-smol [-- --server http://localhost:8000/flags]
 //!
-//! The tasks go on one `Executor`, run by the main thread inside `block_on`:
-//! one thread for everything, like tokio's current-thread runtime. The codes
-//! arrive in a different order every run.
+//! The tasks go on one `Executor`, run by the main thread inside `block_on`,
+//! so they all run on the main thread, like tokio's current-thread runtime
+//! (smol's I/O layer keeps one thread of its own, `async-io`, to watch the
+//! sockets while the main thread is busy). The codes arrive in a different
+//! order every run.
 //! `diff flags/src/bin/flags-{tokio,smol}.rs` shows only the runtime.
 
 use flags::{Error, Site};
