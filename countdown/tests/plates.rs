@@ -30,15 +30,7 @@ fn a_small_run_prints_a_row_per_runtime_and_the_asyncio_reference() {
     let stdout = &output.stdout;
     assert!(output.status.success(), "{output:?}");
     assert!(output.stderr.is_empty(), "{output:?}");
-    let rows: Vec<(&str, &str)> = stdout
-        .lines()
-        .skip_while(|line| !line.starts_with("runtime"))
-        .skip(1)
-        .map_while(|line| {
-            let mut words = line.split_whitespace();
-            Some((words.next()?, words.next()?))
-        })
-        .collect();
+    let rows = labs::testkit::first_two_columns(stdout, "runtime");
     assert_eq!(
         rows,
         [

@@ -1,7 +1,7 @@
-//! Running the labs' real binaries in tests (enabled by the `testkit`
-//! feature, a test dependency): every process gets a deadline, so a hung
-//! program fails its test within seconds instead of hanging the suite; and
-//! the checks every binary shares: bad command lines, a closed stdout.
+//! Running the labs' real binaries in tests (always compiled: see the crate's
+//! docs): every process gets a deadline, so a hung program fails its test
+//! within seconds instead of hanging the suite; and the checks every binary
+//! shares: bad command lines, a closed stdout, the rows of a printed table.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -79,6 +79,20 @@ fn read_all(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<String> 
         let _ = tx.send(String::from_utf8_lossy(&bytes).into_owned());
     });
     rx
+}
+
+/// The first two words of each row of the table printed in `text` under
+/// the line that starts with `header`, up to the first line with fewer than
+/// two words: `("tokio", "20")` for a row `tokio   20   0.28s ...`.
+pub fn first_two_columns<'a>(text: &'a str, header: &str) -> Vec<(&'a str, &'a str)> {
+    text.lines()
+        .skip_while(|line| !line.starts_with(header))
+        .skip(1)
+        .map_while(|line| {
+            let mut words = line.split_whitespace();
+            Some((words.next()?, words.next()?))
+        })
+        .collect()
 }
 
 /// Values that no bounded number accepts: negative, infinite, not a number,
@@ -189,5 +203,20 @@ fn shorten(text: &str) -> String {
     match text.char_indices().nth(120) {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_two_columns;
+
+    #[test]
+    fn the_rows_under_a_header_up_to_the_first_short_line() {
+        let text = "Plates:\n\nruntime  tasks  wall\ntokio    20     0.28s\nthread   5      0.26s\n\n(a note)\n";
+        assert_eq!(
+            first_two_columns(text, "runtime"),
+            [("tokio", "20"), ("thread", "5")]
+        );
+        assert!(first_two_columns(text, "client").is_empty());
     }
 }

@@ -232,15 +232,7 @@ fn the_benchmark_prints_its_table_and_the_target() {
     );
     assert!(output.status.success(), "{output:?}");
     let stdout = &output.stdout;
-    let rows: Vec<(&str, &str)> = stdout
-        .lines()
-        .skip_while(|line| !line.starts_with("program"))
-        .skip(1)
-        .map_while(|line| {
-            let mut words = line.split_whitespace();
-            Some((words.next()?, words.next()?))
-        })
-        .collect();
+    let rows = labs::testkit::first_two_columns(stdout, "program");
     assert_eq!(
         rows,
         [

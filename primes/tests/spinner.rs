@@ -81,7 +81,7 @@ fn debug_mode_names_the_task_that_blocks() {
 #[cfg(unix)]
 mod terminal {
     use super::snapshot;
-    use super::support::{Run, SPINNER_NUMBER, cursor, frames_drawn, run_in_pty};
+    use super::support::{Run, SPINNER_NUMBER, frames_drawn, run_in_pty};
 
     /// What a person sees, as a snapshot: the final screen, then the facts
     /// that the final screen cannot show.
@@ -94,7 +94,7 @@ mod terminal {
         format!(
             "{}\n---\nframes drawn: {frames}\ncursor: {}\nexit status: {}\n",
             run.screen(),
-            cursor(run),
+            run.cursor(),
             run.exit_code
         )
     }

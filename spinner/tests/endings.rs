@@ -10,14 +10,12 @@
 
 use std::time::Duration;
 
-use labs_pty::Terminal;
+use labs_pty::{HIDE_CURSOR, SHOW_CURSOR, Terminal};
 
 const SPINNERS: [&str; 2] = [
     env!("CARGO_BIN_EXE_spinner-thread"),
     env!("CARGO_BIN_EXE_spinner-tokio"),
 ];
-const HIDE_CURSOR: &str = "\x1b[?25l";
-const SHOW_CURSOR: &str = "\x1b[?25h";
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// How a run in a terminal ended.

@@ -12,7 +12,7 @@ use std::panic::resume_unwind;
 use std::sync::{LazyLock, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
-use support::{Run, cursor, expected_frames, frames_drawn, redact, run_in_pty, spun_at_pace};
+use support::{Run, expected_frames, frames_drawn, redact, run_in_pty, spun_at_pace};
 
 /// `slow()` waits this long in the tests: ten frames' worth.
 const SECONDS: f64 = 1.0;
@@ -39,7 +39,7 @@ fn interrupted_report(run: &Run) -> String {
 }
 
 fn ending(run: &Run) -> String {
-    format!("cursor: {}\nexit status: {}\n", cursor(run), run.exit_code)
+    format!("cursor: {}\nexit status: {}\n", run.cursor(), run.exit_code)
 }
 
 /// Snapshots `report`, with the machine-dependent numbers in the

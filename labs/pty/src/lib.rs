@@ -50,6 +50,10 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native
 pub const ROWS: u16 = 24;
 pub const COLS: u16 = 80;
 
+/// The escape codes a program writes to hide the cursor and to show it again.
+pub const HIDE_CURSOR: &str = "\x1b[?25l";
+pub const SHOW_CURSOR: &str = "\x1b[?25h";
+
 /// How long the terminal may stay open once the program has ended (a
 /// program it started in the background could keep it open).
 const LAST_BYTES: Duration = Duration::from_secs(10);
@@ -172,6 +176,20 @@ impl Run {
     /// trimmed.
     pub fn screen(&self) -> String {
         screen(&self.bytes, self.rows, self.cols)
+    }
+
+    /// What became of the cursor, in the words the spinner labs' snapshots
+    /// pin: "never hidden", "hidden while spinning, shown again" (shown
+    /// after the last time it was hidden), "LEFT HIDDEN", "shown but never
+    /// hidden".
+    pub fn cursor(&self) -> &'static str {
+        let text = self.text();
+        match (text.rfind(HIDE_CURSOR), text.rfind(SHOW_CURSOR)) {
+            (None, None) => "never hidden",
+            (Some(hide), Some(show)) if show > hide => "hidden while spinning, shown again",
+            (Some(_), _) => "LEFT HIDDEN",
+            (None, Some(_)) => "shown but never hidden",
+        }
     }
 }
 

@@ -39,23 +39,9 @@ mod pty {
 
     use super::DEADLINE;
 
-    const HIDE_CURSOR: &str = "\x1b[?25l";
-    const SHOW_CURSOR: &str = "\x1b[?25h";
-
     /// How many spinner frames were drawn.
     pub fn frames_drawn(run: &Run) -> usize {
         run.text().matches(" thinking!").count()
-    }
-
-    /// Whether the cursor was hidden, and shown again after the last hide.
-    pub fn cursor(run: &Run) -> &'static str {
-        let text = run.text();
-        match (text.rfind(HIDE_CURSOR), text.rfind(SHOW_CURSOR)) {
-            (None, None) => "never hidden",
-            (Some(hide), Some(show)) if show > hide => "hidden while spinning, shown again",
-            (Some(_), _) => "LEFT HIDDEN",
-            (None, Some(_)) => "shown but never hidden",
-        }
     }
 
     /// Runs `program` with `args` in a fresh 24x80 pseudo-terminal, with a deadline.
