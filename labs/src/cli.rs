@@ -7,20 +7,14 @@ use std::process::exit;
 use std::sync::Once;
 use std::time::Duration;
 
-use clap::error::ErrorKind;
+use clap::error::{ContextValue, ErrorKind};
 
 use crate::platform;
 
 /// Exit status for bad command-line input (as clap and most Unix tools use).
 pub const USAGE_ERROR: i32 = 2;
 
-/// Exit status when the reader of our output went away: 128 + SIGPIPE, as a
-/// shell reports a program stopped by a closed pipe.
-pub const CLOSED_PIPE: i32 = 141;
-
-/// Exit status when our terminal went away: 128 + SIGHUP, as a shell reports
-/// a program stopped by a closed terminal.
-pub const CLOSED_TERMINAL: i32 = 129;
+pub use crate::platform::{CLOSED_PIPE, CLOSED_TERMINAL};
 
 /// Parses the command line into `T`. `--help` and `--version` print as
 /// usual; any other problem is one line, `error: ...`, and exit status 2.
@@ -35,16 +29,67 @@ pub fn parse_args<T: clap::Parser>() -> T {
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
         _ => {
-            eprintln!("{} (see --help)", one_line(&err.render().to_string()));
+            eprintln!("{} (see --help)", message(err));
             exit(USAGE_ERROR)
         }
     })
 }
 
+/// clap's error in one line, every value the person typed in it [`echo`]ed.
+fn message(mut err: clap::Error) -> String {
+    let typed: Vec<_> = err
+        .context()
+        .filter_map(|(kind, value)| match value {
+            ContextValue::String(text) => Some((kind, ContextValue::String(echo(text)))),
+            ContextValue::Strings(texts) => Some((
+                kind,
+                ContextValue::Strings(texts.iter().map(|text| echo(text)).collect()),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (kind, value) in typed {
+        err.insert(kind, value);
+    }
+    one_line(&err.render().to_string())
+}
+
+/// Longest value echoed in a message, in characters.
+const ECHO_MAX: usize = 40;
+
+/// `value` as an error message may show it: control characters (a newline,
+/// an escape code) written as Rust writes them (`\n`, `\u{1b}`) instead of
+/// sent to the terminal, and anything longer than 40 characters cut to its
+/// start and `...`, so that a pasted 100 KB value is one short line. Use it
+/// for every value a person typed that a message repeats.
+pub fn echo(value: &str) -> String {
+    let shown = |c: char| -> String {
+        match c {
+            // Printable as they are (escape_debug would double them).
+            '\\' | '\'' | '"' => c.to_string(),
+            _ => c.escape_debug().to_string(),
+        }
+    };
+    let mut out = String::new();
+    let (mut length, mut cut) = (0, None);
+    for piece in value.chars().map(shown) {
+        length += piece.chars().count();
+        if length > ECHO_MAX - 3 && cut.is_none() {
+            cut = Some(out.len()); // where "..." goes if the rest does not fit
+        }
+        if length > ECHO_MAX {
+            out.truncate(cut.unwrap_or(0));
+            out.push_str("...");
+            return out;
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
 /// clap's message in one line: its first line, joined with what it lists
 /// below it (the missing arguments, a tip), up to the usage or the pointer to
-/// `--help` (which the caller adds in its own words); anything quoted
-/// that is long (a pasted 100 KB value) is shortened.
+/// `--help` (which the caller adds in its own words).
 fn one_line(rendered: &str) -> String {
     let mut lines = rendered
         .lines()
@@ -53,33 +98,11 @@ fn one_line(rendered: &str) -> String {
         .filter(|line| !line.is_empty());
     let first = lines.next().unwrap_or("error: bad arguments");
     let rest: Vec<&str> = lines.collect();
-    let line = match (rest.is_empty(), first.ends_with(':')) {
+    match (rest.is_empty(), first.ends_with(':')) {
         (true, _) => first.to_string(),
         (false, true) => format!("{first} {}", rest.join(", ")),
         (false, false) => format!("{first}; {}", rest.join("; ")),
-    };
-    shorten_quoted(&line)
-}
-
-/// Longest text quoted in an error message, in characters.
-const QUOTE_MAX: usize = 40;
-
-/// Shortens each `'...'` longer than [`QUOTE_MAX`] characters to its start and `...`.
-fn shorten_quoted(line: &str) -> String {
-    let mut out = String::with_capacity(line.len().min(400));
-    for (i, part) in line.split('\'').enumerate() {
-        if i > 0 {
-            out.push('\'');
-        }
-        // Odd parts are the quoted ones.
-        if i % 2 == 1 && part.chars().count() > QUOTE_MAX {
-            out.extend(part.chars().take(QUOTE_MAX - 3));
-            out.push_str("...");
-        } else {
-            out.push_str(part);
-        }
     }
-    out
 }
 
 /// Rust ignores SIGPIPE, so once the reader of our output is gone,
@@ -202,17 +225,60 @@ mod tests {
             one_line(no_usage),
             "error: invalid value 'x' for '--seconds <S>': no"
         );
-        let long = format!(
-            "error: invalid value '{}' for '--seconds <S>': no",
-            "9".repeat(100_000)
-        );
+    }
+
+    /// The message `labs::parse_args` prints for `args`.
+    fn message_for(args: &[&str]) -> String {
+        let command = clap::Command::new("lab")
+            .arg(clap::Arg::new("name"))
+            .arg(
+                clap::Arg::new("seconds")
+                    .long("seconds")
+                    .value_parser(seconds),
+            );
+        message(command.try_get_matches_from(args).unwrap_err())
+    }
+
+    #[test]
+    fn values_in_clap_errors_are_shortened_and_escaped() {
+        let nines = "9".repeat(100_000);
         assert_eq!(
-            one_line(&long),
+            message_for(&["lab", "--seconds", &nines]),
             format!(
-                "error: invalid value '{}...' for '--seconds <S>': no",
+                "error: invalid value '{}...' for '--seconds <seconds>': \
+                 that is too many seconds",
                 "9".repeat(37)
             )
         );
+        // A quote in the value does not get in the way.
+        let quoted = format!("'{}", "x".repeat(1000));
+        assert_eq!(
+            message_for(&["lab", "--seconds", &quoted]),
+            format!(
+                "error: invalid value ''{}...' for '--seconds <seconds>': \
+                 expected a number of seconds, like 3 or 0.5",
+                "x".repeat(36)
+            )
+        );
+        assert_eq!(
+            message_for(&["lab", "a", "b\nc\x1b[31m"]),
+            "error: unexpected argument 'b\\nc\\u{1b}[31m' found"
+        );
+    }
+
+    #[test]
+    fn echo_escapes_control_characters_and_cuts_at_40() {
+        assert_eq!(echo("tokio"), "tokio");
+        assert_eq!(echo("spin\nner"), "spin\\nner");
+        assert_eq!(echo("a\x1b[31m\t"), "a\\u{1b}[31m\\t");
+        assert_eq!(echo(r"C:\labs 'x' "), r"C:\labs 'x' ");
+        let forty = "x".repeat(40);
+        assert_eq!(echo(&forty), forty);
+        assert_eq!(echo(&"x".repeat(41)), format!("{}...", "x".repeat(37)));
+        // An escape is never cut in the middle.
+        let escapes = format!("{}{}", "x".repeat(35), "\x1b".repeat(10));
+        assert_eq!(echo(&escapes), format!("{}...", "x".repeat(35)));
+        assert_eq!(echo(&"é".repeat(100)).chars().count(), 40);
     }
 
     #[test]

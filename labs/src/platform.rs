@@ -3,6 +3,17 @@
 //! themselves are the same on every laptop.
 
 // ---------------------------------------------------------------------------
+// The exit statuses a shell reports for a program that a signal stopped.
+
+/// Exit status when the reader of our output went away: 128 + SIGPIPE, as a
+/// shell reports a program stopped by a closed pipe.
+pub const CLOSED_PIPE: i32 = 141;
+
+/// Exit status when our terminal went away: 128 + SIGHUP, as a shell reports
+/// a program stopped by a closed terminal.
+pub const CLOSED_TERMINAL: i32 = 129;
+
+// ---------------------------------------------------------------------------
 // Being asked to stop: Ctrl-C, `kill`, a closed terminal.
 
 /// Calls `stop(status)`, on a thread of its own, each time the user or the
@@ -16,24 +27,96 @@
 /// SIGHUP; a shell starts background jobs with SIGINT ignored) stays
 /// ignored.
 pub fn on_stop_request(stop: fn(i32)) -> bool {
+    imp::on_stop_request(move |status, _| stop(status))
+}
+
+/// Who asked this program to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sender {
+    /// The terminal: Ctrl-C typed, the window closed. It asks every program
+    /// in its foreground, so the programs this one started were asked too.
+    Terminal,
+    /// Another program (`kill PID`), which asked this one alone.
+    Process,
+}
+
+/// [`on_stop_request`], also saying who asked: a program that runs others
+/// passes a request from a [`Sender::Process`] on to them
+/// ([`pass_stop_request`]); the terminal asked them itself. On Windows every
+/// request is a console event, which every program of the console receives:
+/// always [`Sender::Terminal`].
+pub fn on_stop_request_from(stop: fn(i32, Sender)) -> bool {
     imp::on_stop_request(stop)
+}
+
+/// Asks `child` to stop as this program was asked to (`status` as given to
+/// the `stop` of [`on_stop_request`]), so that its own handler restores the
+/// terminal: on Unix, sends it the signal; on Windows nothing, as the child
+/// in the same console received the console event itself.
+pub fn pass_stop_request(child: &std::process::Child, status: i32) {
+    imp::pass_stop_request(child, status);
+}
+
+/// Calls `stop(CLOSED_TERMINAL)`, on a thread of its own, when the terminal
+/// on stdin hangs up (its window closed), even if this program was started
+/// with SIGHUP ignored (`nohup`), in which case no signal says so and
+/// reading the keyboard only returns errors or end-of-file, at once, again
+/// and again. Unix: `poll` on stdin reports the hang-up. Windows: closing the
+/// console window is a console event, see [`on_stop_request`]: nothing to do.
+pub fn on_terminal_closed(stop: fn(i32)) {
+    imp::on_terminal_closed(stop);
 }
 
 #[cfg(unix)]
 mod imp {
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::thread;
 
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     use signal_hook::iterator::Signals;
 
-    pub fn on_stop_request(stop: fn(i32)) -> bool {
-        let wanted = [SIGINT, SIGTERM, SIGHUP, SIGQUIT].into_iter();
-        let Ok(mut signals) = Signals::new(wanted.filter(|&signal| !ignored(signal))) else {
+    use super::{CLOSED_TERMINAL, Sender};
+
+    const WANTED: [i32; 4] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT];
+
+    /// For each of [`WANTED`], whether its last delivery was sent by a
+    /// process (`kill`) rather than the terminal.
+    static SENT_BY_A_PROCESS: [AtomicBool; WANTED.len()] =
+        [const { AtomicBool::new(false) }; WANTED.len()];
+
+    pub fn on_stop_request(stop: impl Fn(i32, Sender) + Send + 'static) -> bool {
+        let wanted: Vec<(usize, i32)> = WANTED
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, signal)| !ignored(signal))
+            .collect();
+        for &(index, signal) in &wanted {
+            // The sender's process id is 0 for a signal from the kernel (the
+            // terminal). Registered before `Signals`, this action runs before
+            // the one that wakes the thread below.
+            // SAFETY: the action only reads the siginfo it is given and
+            // stores into an atomic, which is async-signal-safe.
+            let _ = unsafe {
+                signal_hook_registry::register_sigaction(signal, move |info| {
+                    let pid = info.si_pid();
+                    SENT_BY_A_PROCESS[index].store(pid != 0, Ordering::SeqCst);
+                })
+            };
+        }
+        let Ok(mut signals) = Signals::new(wanted.iter().map(|&(_, signal)| signal)) else {
             return false;
         };
         thread::spawn(move || {
             for signal in signals.forever() {
-                stop(128 + signal);
+                let index = WANTED.iter().position(|&wanted| wanted == signal);
+                let by_a_process =
+                    index.is_some_and(|index| SENT_BY_A_PROCESS[index].load(Ordering::SeqCst));
+                let sender = if by_a_process {
+                    Sender::Process
+                } else {
+                    Sender::Terminal
+                };
+                stop(128 + signal, sender);
             }
         });
         true
@@ -50,22 +133,71 @@ mod imp {
                 && current.sa_sigaction == libc::SIG_IGN
         }
     }
+
+    pub fn pass_stop_request(child: &std::process::Child, status: i32) {
+        let (Ok(pid), Some(signal)) = (libc::pid_t::try_from(child.id()), status.checked_sub(128))
+        else {
+            return;
+        };
+        // SAFETY: kill only sends a signal; `pid` is our child, not yet
+        // waited for, so the id is still its own.
+        unsafe { libc::kill(pid, signal) };
+    }
+
+    pub fn on_terminal_closed(stop: fn(i32)) {
+        thread::spawn(move || {
+            let mut stdin = libc::pollfd {
+                fd: libc::STDIN_FILENO,
+                // Asking for nothing: a hang-up and an error are always reported.
+                events: 0,
+                revents: 0,
+            };
+            loop {
+                // SAFETY: poll reads and writes the one pollfd it is given.
+                let ready = unsafe { libc::poll(&mut stdin, 1, -1) };
+                if ready > 0 && stdin.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                    stop(CLOSED_TERMINAL);
+                    return;
+                }
+                let interrupted = ready < 0
+                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
+                if !interrupted {
+                    // Not a terminal poll can watch (POLLNVAL): nothing to do.
+                    return;
+                }
+            }
+        });
+    }
 }
 
 #[cfg(windows)]
 mod imp {
+    use super::Sender;
+
     /// `ctrlc` hands every console control event (Ctrl-C, Ctrl-Break, the
     /// window closed, log-off, shut-down) to one handler on a thread of its own.
-    pub fn on_stop_request(stop: fn(i32)) -> bool {
-        ctrlc::set_handler(move || stop(130)).is_ok()
+    pub fn on_stop_request(stop: impl Fn(i32, Sender) + Send + 'static) -> bool {
+        ctrlc::set_handler(move || stop(130, Sender::Terminal)).is_ok()
     }
+
+    /// The child, in the same console, received the console event itself.
+    pub fn pass_stop_request(_child: &std::process::Child, _status: i32) {}
+
+    /// Closing the console window is a console event (see above).
+    pub fn on_terminal_closed(_stop: fn(i32)) {}
 }
 
 #[cfg(not(any(unix, windows)))]
 mod imp {
-    pub fn on_stop_request(_stop: fn(i32)) -> bool {
+    use super::Sender;
+
+    pub fn on_stop_request(_stop: impl Fn(i32, Sender) + Send + 'static) -> bool {
         false
     }
+
+    pub fn pass_stop_request(_child: &std::process::Child, _status: i32) {}
+
+    pub fn on_terminal_closed(_stop: fn(i32)) {}
 }
 
 // ---------------------------------------------------------------------------
@@ -80,11 +212,11 @@ pub fn reader_gone_status(code: i32) -> Option<i32> {
     use std::io::{Error, ErrorKind};
     // std maps EPIPE (Unix) and ERROR_BROKEN_PIPE / ERROR_NO_DATA (Windows).
     if Error::from_raw_os_error(code).kind() == ErrorKind::BrokenPipe {
-        return Some(crate::cli::CLOSED_PIPE);
+        return Some(CLOSED_PIPE);
     }
     #[cfg(unix)]
     if code == libc::EIO {
-        return Some(crate::cli::CLOSED_TERMINAL);
+        return Some(CLOSED_TERMINAL);
     }
     None
 }

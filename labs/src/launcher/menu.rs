@@ -18,10 +18,11 @@ use crossterm::style::{Print, Stylize};
 use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{execute, queue};
 use labs::catalog::{Catalog, Lab};
+use labs::platform::Sender;
 
 use super::list::{marks, title};
 use super::shown;
-use super::stop::{self, INTERRUPTED};
+use super::stop::{self, INTERRUPTED, Request};
 
 /// What the menu has done to the terminal, for [`restore`] to undo, once:
 /// raw mode (no line editing, no echo, Ctrl-C is a key), and the alternate
@@ -104,7 +105,7 @@ pub fn run(catalog: &Catalog) -> ! {
         restore();
         report(info);
     }));
-    stop::listen(restore);
+    stop::listen(restore, true);
     let mut menu = Menu {
         catalog,
         screen: Screen::Labs,
@@ -116,13 +117,18 @@ pub fn run(catalog: &Catalog) -> ! {
     take_terminal();
     menu.draw();
     loop {
-        if let Some(code) = stop::requested() {
+        if let Some(request) = stop::requested() {
             drop(guard);
-            exit(code);
+            exit(request.status);
         }
         // An error reading the keyboard means the terminal is gone (its
-        // window closed): there is nobody left to show a menu to.
-        let terminal_gone = || -> ! { exit(labs::cli::CLOSED_TERMINAL) };
+        // window closed): there is nobody left to show a menu to. (When
+        // crossterm reads end-of-file or errors without returning, the
+        // terminal's hang-up, see `stop::listen`, ends the menu.)
+        let terminal_gone = || -> ! {
+            restore();
+            exit(labs::platform::CLOSED_TERMINAL)
+        };
         match event::poll(Duration::from_millis(100)) {
             Ok(true) => {}
             Ok(false) => continue,
@@ -155,9 +161,9 @@ pub fn run(catalog: &Catalog) -> ! {
                 pause(&format!("That was {}.", shown(&path)));
             }
         }
-        if let Some(code) = stop::requested() {
+        if let Some(request) = stop::requested() {
             drop(guard);
-            exit(code);
+            exit(request.status);
         }
         take_terminal();
         menu.draw();
@@ -165,19 +171,21 @@ pub fn run(catalog: &Catalog) -> ! {
 }
 
 /// Runs this program again with `args` on the normal screen and waits for
-/// it. Ctrl-C reaches the child too, and is the child's: the menu stays.
-/// Any other request to stop (SIGTERM, a closed terminal) ends the menu.
+/// it. Ctrl-C typed reaches the child too, and is the child's: the menu
+/// stays. Any other request to stop (`kill -INT`, SIGTERM, a closed
+/// terminal) ends the child, then the menu. (The child is `labs run`, which
+/// becomes `cargo run`, which becomes the lab on Unix: a signal for the
+/// child reaches the lab.)
 fn child(args: &[String]) -> Option<ExitStatus> {
     let exe = std::env::current_exe().ok()?;
     let mut child = Command::new(exe).args(args).spawn().ok()?;
     loop {
         match stop::requested() {
-            Some(INTERRUPTED) => stop::ignore(),
-            Some(code) => {
-                let _ = child.kill();
-                restore();
-                exit(code);
-            }
+            Some(Request {
+                status: INTERRUPTED,
+                sender: Sender::Terminal,
+            }) => stop::ignore(),
+            Some(request) => stop::end_with(&mut child, request),
             None => {}
         }
         match child.try_wait() {
@@ -197,7 +205,7 @@ fn child(args: &[String]) -> Option<ExitStatus> {
 /// handler has not noted it just now (the two learn of it at the same time).
 fn forget_ctrl_c() {
     for _ in 0..10 {
-        if stop::requested() == Some(INTERRUPTED) {
+        if stop::requested().is_some_and(|request| request.status == INTERRUPTED) {
             stop::ignore();
             return;
         }
@@ -226,12 +234,15 @@ fn pause(message: &str) {
     let _ = io::stdout().flush();
     raw_mode();
     while stop::requested().is_none() {
-        if let Ok(true) = event::poll(Duration::from_millis(100)) {
-            match event::read() {
+        match event::poll(Duration::from_millis(100)) {
+            Ok(true) => match event::read() {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => break,
                 Ok(_) => {}
+                // The terminal is gone: the menu's loop says so.
                 Err(_) => break,
-            }
+            },
+            Ok(false) => {}
+            Err(_) => break,
         }
     }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Command;
 
 use labs::catalog::{Catalog, Entry, Lab, workspace};
-use labs::cli::{USAGE_ERROR, fail};
+use labs::cli::{USAGE_ERROR, echo, fail};
 
 /// Colour and highlighting, only when writing to a terminal and `NO_COLOR`
 /// is not set (<https://no-color.org>). Piped output is plain text.
@@ -73,7 +73,7 @@ pub fn find_lab<'a>(catalog: &'a Catalog, name: &str) -> &'a Lab {
         let names = closest_first(name, catalog.labs.iter().map(|lab| lab.name.as_str()));
         fail(
             USAGE_ERROR,
-            format!("no lab '{name}'; the labs are: {names}"),
+            format!("no lab '{}'; the labs are: {names}", echo(name)),
         )
     })
 }
@@ -86,8 +86,9 @@ pub fn find_entry<'a>(lab: &'a Lab, name: &str) -> &'a Entry {
         fail(
             USAGE_ERROR,
             format!(
-                "lab '{}' has no variant '{name}'; it has: {names}",
-                lab.name
+                "lab '{}' has no variant '{}'; it has: {names}",
+                lab.name,
+                echo(name)
             ),
         )
     })
@@ -100,8 +101,9 @@ pub fn find_variant<'a>(lab: &'a Lab, name: &str) -> &'a Entry {
         fail(
             USAGE_ERROR,
             format!(
-                "lab '{}' has no variant '{name}'; it has: {names}",
-                lab.name
+                "lab '{}' has no variant '{}'; it has: {names}",
+                lab.name,
+                echo(name)
             ),
         )
     })

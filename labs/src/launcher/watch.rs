@@ -9,9 +9,9 @@
 //! two small files and a person at a keyboard, 300 ms is at once.
 
 use std::path::PathBuf;
-use std::process::{Child, ExitStatus, exit};
+use std::process::{ExitStatus, exit};
 use std::thread::sleep;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use labs::catalog::Catalog;
 use labs::cli::fail;
@@ -31,8 +31,10 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
     let names: Vec<String> = files.iter().map(|file| shown(file)).collect();
     let names = names.join(" and ");
     // Ctrl-C reaches the variant too: it restores its own terminal and
-    // ends; we wait for that, then end as well.
-    stop::listen(|| {});
+    // ends; we wait for that, then end as well. A request sent to us alone
+    // (`kill`) is passed on to it. (On Unix, `cargo run` becomes the
+    // variant once it is built: a signal for the child reaches the variant.)
+    stop::listen(|| {}, false);
     let mut seen = stamps(&files);
     eprintln!("[labs watch] running {binary}; saving {names} runs it again; Ctrl-C stops");
     loop {
@@ -42,8 +44,8 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
         // A run is never cut short (a killed variant could not restore the
         // terminal): a save during a run starts the next one after it.
         let status = loop {
-            if let Some(code) = stop::requested() {
-                end(&mut child, code);
+            if let Some(request) = stop::requested() {
+                stop::end_with(&mut child, request);
             }
             match child.try_wait() {
                 Ok(Some(status)) => break status,
@@ -56,8 +58,8 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
             ended(status)
         );
         loop {
-            if let Some(code) = stop::requested() {
-                exit(code);
+            if let Some(request) = stop::requested() {
+                exit(request.status);
             }
             let now = stamps(&files);
             if now.iter().all(Option::is_some) && now != seen {
@@ -82,20 +84,6 @@ fn ended(status: ExitStatus) -> String {
         Some(code) => format!("ended with status {code}"),
         None => "was stopped by a signal".to_string(),
     }
-}
-
-/// Gives the variant a moment to end on the same signal, then ends.
-fn end(child: &mut Child, code: i32) -> ! {
-    let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            exit(code);
-        }
-        sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    exit(code)
 }
 
 /// Each file's modification time and size; `None` while it is missing (an
