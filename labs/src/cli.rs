@@ -229,13 +229,11 @@ mod tests {
 
     /// The message `labs::parse_args` prints for `args`.
     fn message_for(args: &[&str]) -> String {
-        let command = clap::Command::new("lab")
-            .arg(clap::Arg::new("name"))
-            .arg(
-                clap::Arg::new("seconds")
-                    .long("seconds")
-                    .value_parser(seconds),
-            );
+        let command = clap::Command::new("lab").arg(clap::Arg::new("name")).arg(
+            clap::Arg::new("seconds")
+                .long("seconds")
+                .value_parser(seconds),
+        );
         message(command.try_get_matches_from(args).unwrap_err())
     }
 

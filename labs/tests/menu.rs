@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use labs_pty::Terminal;
-use support::{COLS, launcher};
+use support::{COLS, LABS, launcher};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
@@ -176,4 +176,111 @@ fn on_a_terminal_diff_and_show_are_coloured() {
             assert!(text.contains(code), "{args:?}: no {code:?} in {text:?}");
         }
     }
+}
+
+/// Waits for the end, and checks that the lab the launcher ran ended with
+/// it (the terminal closes only once every program on it has ended) and
+/// that the cursor the lab hid is shown again.
+fn assert_ends_with_its_lab(terminal: Terminal, status: u32, what: &str) {
+    let run = terminal.finish(secs(20));
+    assert_eq!(run.exit_code, status, "{what}: {}", run.screen());
+    assert_eq!(
+        run.cursor(),
+        "hidden while spinning, shown again",
+        "{what}: {:?}",
+        run.text()
+    );
+}
+
+#[test]
+fn kill_of_the_menu_while_a_lab_runs_ends_the_lab_then_the_menu() {
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let mut terminal = menu();
+        terminal.type_keys(ENTER);
+        terminal.wait_for("> thread", secs(10));
+        terminal.type_keys(ENTER);
+        terminal.wait_for("thinking!", secs(120));
+        // Sent to the menu alone, as `kill` from another window does.
+        terminal.signal(signal);
+        assert_ends_with_its_lab(terminal, status, &format!("kill -{signal}"));
+    }
+}
+
+/// The process id of the one child of `parent`, as `ps` lists it.
+fn child_of(parent: u32) -> u32 {
+    let output = std::process::Command::new("ps")
+        .args(["-A", "-o", "pid=", "-o", "ppid="])
+        .output()
+        .expect("run ps");
+    let listing = String::from_utf8_lossy(&output.stdout).into_owned();
+    let children: Vec<u32> = listing
+        .lines()
+        .filter_map(|line| {
+            let mut numbers = line.split_whitespace().map(|n| n.parse::<u32>().ok());
+            let (pid, ppid) = (numbers.next()??, numbers.next()??);
+            (ppid == parent).then_some(pid)
+        })
+        .collect();
+    assert_eq!(children.len(), 1, "children of {parent}: {children:?}");
+    children[0]
+}
+
+/// Whether the process `pid` still runs (or waits to be reaped).
+fn alive(pid: u32) -> bool {
+    std::process::Command::new("kill")
+        .args(["-0", &pid.to_string()])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+#[test]
+fn kill_of_watch_ends_the_lab_then_watch() {
+    for (signal, status) in [("TERM", 143), ("INT", 130)] {
+        // From a shell, which stays: the lab gets no SIGHUP when watch ends.
+        let script = format!(
+            "'{LABS}' watch spinner thread -- --seconds 60; echo \"[shell] status $?\"; sleep 1"
+        );
+        let mut terminal = labs_pty::Command::new("sh")
+            .args(&["-c", &script])
+            .size(support::ROWS, COLS)
+            .cwd(env!("CARGO_MANIFEST_DIR"))
+            .env("TERM", "xterm-256color")
+            .start();
+        terminal.wait_for("thinking!", secs(120));
+        let watch = child_of(terminal.pid());
+        let lab = child_of(watch);
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &watch.to_string()])
+            .status();
+        assert!(sent.is_ok_and(|sent| sent.success()));
+        terminal.wait_for(&format!("[shell] status {status}"), secs(20));
+        assert!(!alive(lab), "kill -{signal}: the lab still runs");
+        let run = terminal.finish(secs(20));
+        assert_eq!(
+            run.cursor(),
+            "hidden while spinning, shown again",
+            "kill -{signal}: {:?}",
+            run.text()
+        );
+    }
+}
+
+#[test]
+fn a_closed_terminal_ends_the_menu_even_when_sighup_is_ignored() {
+    // As `nohup` starts it: SIGHUP ignored, so no signal says the terminal
+    // is gone, and reading the keyboard only fails, again and again.
+    let script = format!("trap '' HUP; exec '{LABS}'");
+    let mut terminal = labs_pty::Command::new("sh")
+        .args(&["-c", &script])
+        .size(support::ROWS, COLS)
+        .cwd(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm-256color")
+        .start();
+    terminal.wait_for("Concurrency labs", secs(30));
+    terminal.close();
+    // The runner lets go of its last copy of the terminal at the next bytes
+    // the program writes: a resize makes the menu draw.
+    terminal.signal("WINCH");
+    assert_eq!(terminal.wait_exit(secs(10)), 129);
 }
