@@ -200,6 +200,16 @@ mod imp {
     pub fn on_terminal_closed(_stop: fn(i32)) {}
 }
 
+/// The exit status a shell reports for a child that ended with `status`: its
+/// code, or on Unix 128 + the signal that stopped it (130 for Ctrl-C).
+pub fn shell_status(status: std::process::ExitStatus) -> i32 {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return 128 + signal;
+    }
+    status.code().unwrap_or(1)
+}
+
 // ---------------------------------------------------------------------------
 // Output that nobody reads any more.
 

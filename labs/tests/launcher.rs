@@ -165,6 +165,24 @@ fn doctor_reports_each_check_and_fails_on_a_taken_port() {
 }
 
 #[test]
+fn doctor_piped_says_the_terminal_was_not_checked_and_passes() {
+    let port = free_port();
+    let output = run(labs(&["doctor", "--no-build", "--port", &port]), 30);
+    assert!(
+        output
+            .stdout
+            .contains("\n- the terminal was not checked (the output is not a terminal)"),
+        "{}",
+        output.report()
+    );
+    // Every check passes or is skipped, but the disk depends on this machine.
+    if !output.stdout.contains("\n✘ only ") {
+        assert_eq!(output.code, Some(0), "{}", output.report());
+        assert!(output.stdout.ends_with("\nReady.\n"), "{}", output.stdout);
+    }
+}
+
+#[test]
 fn doctor_build_check_builds_a_lab_offline() {
     let (_listener, port) = busy_port();
     let output = run(
@@ -178,7 +196,7 @@ fn doctor_build_check_builds_a_lab_offline() {
         "{}",
         output.report()
     );
-    assert_eq!(output.code, Some(1), "the taken port and the pipe fail");
+    assert_eq!(output.code, Some(1), "the taken port fails");
 }
 
 #[test]
@@ -239,13 +257,15 @@ fn serve_passes_help_to_the_flag_server() {
     assert!(output.stdout.contains("--bind <IP>"), "{}", output.stdout);
 }
 
+/// A port that was free a moment ago.
+fn free_port() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port().to_string()
+}
+
 #[test]
 fn serve_prints_the_urls_for_the_room_then_serves() {
-    let port = {
-        // A port that was free a moment ago.
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port().to_string()
-    };
+    let port = free_port();
     let mut serve = Piped::start(labs(&["serve", "--bind", "0.0.0.0", "--port", &port]));
     // The first run may build the flag server.
     serve.wait_until(300, "the server's first line", |out, _| {
@@ -280,6 +300,51 @@ fn serve_prints_the_urls_for_the_room_then_serves() {
         "{}",
         output.stdout
     );
+}
+
+#[test]
+fn serve_on_port_0_prints_the_port_the_server_got() {
+    let mut serve = Piped::start(labs(&["serve", "--port", "0"]));
+    // The first run may build the flag server.
+    serve.wait_until(300, "the server's first line", |out, _| {
+        out.contains("Serving 194 flags")
+    });
+    serve.child.kill().unwrap();
+    let output = serve.finish(10);
+    let first = output.stdout.lines().next().unwrap_or_default();
+    let port = first
+        .strip_prefix("Serving this machine only: http://127.0.0.1:")
+        .and_then(|rest| rest.strip_suffix("/flags"))
+        .unwrap_or_else(|| panic!("{}", output.stdout));
+    assert_ne!(port, "0");
+    assert!(
+        output.stdout.contains(&format!(
+            "Serving 194 flags at http://127.0.0.1:{port}/flags "
+        )),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn serve_with_options_the_server_refuses_prints_only_its_error() {
+    for args in [
+        &["--nonexistent"][..],
+        &["--delay", "nan"],
+        &["--port", "0", "-x"],
+    ] {
+        let mut argv = vec!["serve"];
+        argv.extend(args);
+        let output = run(labs(&argv), 300);
+        assert_eq!(output.code, Some(2), "{args:?}: {}", output.report());
+        assert_eq!(output.stdout, "", "{args:?}");
+        assert_eq!(
+            output.stderr.lines().count(),
+            1,
+            "{args:?}: {}",
+            output.stderr
+        );
+    }
 }
 
 #[test]

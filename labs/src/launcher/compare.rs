@@ -3,7 +3,6 @@
 //! as a diff against the first) after normalising what differs from run to
 //! run anyway: elapsed times and task ids.
 
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use crossterm::style::Stylize;
@@ -11,7 +10,7 @@ use labs::catalog::{Catalog, Entry, workspace};
 use labs::cli::fail;
 
 use super::diff::{summary, unified, wrap};
-use super::{cargo, cargo_run, colour, find_lab, find_variant, width};
+use super::{build, built, cargo_run, colour, find_lab, find_variant, width};
 
 /// One variant's run: its name and what it printed, normalised.
 struct Output {
@@ -38,16 +37,11 @@ pub fn compare(
     };
     // One build for all of them, its progress on the terminal, so that the
     // runs below only run.
-    let mut build = cargo();
-    build.args(["build", "--quiet"]);
-    for entry in &entries {
-        build.args(["--bin", &lab.binary(&entry.name)]);
-    }
-    match build.status() {
-        Ok(status) if status.success() => {}
-        Ok(_) => fail(1, "the build failed (the errors are above)"),
-        Err(err) => fail(1, format!("cannot start cargo: {err}")),
-    }
+    let binaries: Vec<String> = entries
+        .iter()
+        .map(|entry| lab.binary(&entry.name))
+        .collect();
+    build(&binaries);
     let total = entries.len();
     let outputs: Vec<Output> = entries
         .iter()
@@ -89,18 +83,6 @@ pub fn compare(
     } else {
         print!("{}", side_by_side(&outputs, width(columns), colour));
     }
-}
-
-/// Where `cargo build` put `binary`, when it is where cargo puts it by
-/// default (`target/debug`, or under `CARGO_TARGET_DIR`).
-fn built(binary: &str) -> Option<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("target"));
-    let path = target
-        .join("debug")
-        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX));
-    path.is_file().then_some(path)
 }
 
 /// The first output in full, then every other one as a diff against it.

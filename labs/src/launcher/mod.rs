@@ -14,7 +14,7 @@ pub mod stop;
 pub mod watch;
 
 use std::io::{self, IsTerminal};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use labs::catalog::{Catalog, Entry, Lab, workspace};
@@ -55,6 +55,32 @@ pub fn cargo_run(binary: &str, args: &[String]) -> Command {
         .args(["run", "--quiet", "--bin", binary, "--"])
         .args(args);
     command
+}
+
+/// `cargo build --quiet --bin BINARY...`, or one line and exit status 1.
+pub fn build(binaries: &[String]) {
+    let mut build = cargo();
+    build.args(["build", "--quiet"]);
+    for binary in binaries {
+        build.args(["--bin", binary]);
+    }
+    match build.status() {
+        Ok(status) if status.success() => {}
+        Ok(_) => fail(1, "the build failed (the errors are above)"),
+        Err(err) => fail(1, format!("cannot start cargo: {err}")),
+    }
+}
+
+/// Where `cargo build` put `binary`, when it is where cargo puts it by
+/// default (`target/debug`, or under `CARGO_TARGET_DIR`).
+pub fn built(binary: &str) -> Option<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let path = target
+        .join("debug")
+        .join(format!("{binary}{}", std::env::consts::EXE_SUFFIX));
+    path.is_file().then_some(path)
 }
 
 /// A path as the person reads it: relative to the workspace.

@@ -2,13 +2,16 @@
 //! the room, after printing the URLs participants should give their clients.
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener, UdpSocket};
+use std::path::Path;
+use std::process::{Command, Stdio, exit};
 
-use labs::catalog::Catalog;
+use labs::catalog::{Catalog, workspace};
 use labs::cli::fail;
 
 use super::run::exec_command;
-use super::{cargo, cargo_run};
+use super::{build, built, cargo_run};
 
 /// The flag server's port unless told otherwise (as `flags-server` says).
 pub const DEFAULT_PORT: u16 = 8000;
@@ -23,23 +26,82 @@ pub fn serve(catalog: &Catalog, args: &[String]) -> ! {
     let asks_help = args
         .iter()
         .any(|arg| matches!(arg.as_str(), "-h" | "--help" | "-V" | "--version"));
-    let Some((bind, port)) = address(args).filter(|_| !asks_help) else {
+    let (Some((bind, port)), false) = (address(args), asks_help) else {
         // Help, or options the server itself will explain.
         exec_command(cargo_run(SERVER, args));
     };
-    match cargo().args(["build", "--quiet", "--bin", SERVER]).status() {
-        Ok(status) if status.success() => {}
-        Ok(_) => fail(1, "the build failed (the errors are above)"),
-        Err(err) => fail(1, format!("cannot start cargo: {err}")),
-    }
+    build(&[SERVER.to_string()]);
     if let Err(err) = TcpListener::bind((bind, port)) {
         fail(
             1,
             format!("cannot listen on {bind}:{port}: {err} (another flag server? try --port)"),
         );
     }
-    print!("{}", urls(bind, port, &local_addresses()));
-    exec_command(cargo_run(SERVER, args))
+    let Some(server) = built(SERVER) else {
+        exec_command(cargo_run(SERVER, args));
+    };
+    let got = try_out(&server, args).unwrap_or(port);
+    print!("{}", urls(bind, got, &local_addresses()));
+    // The server becomes this process: Ctrl-C, `kill` and the exit status
+    // are its own.
+    let mut command = Command::new(server);
+    command
+        .current_dir(workspace())
+        .args(with_port(args, port, got));
+    let err = labs::platform::exec(command);
+    fail(1, format!("cannot start {SERVER}: {err}"))
+}
+
+/// Starts the server with `args`, reads the first line it prints once it
+/// serves, and stops it: the port it got, if the line says. A server that
+/// refuses its options (or cannot listen) says why on stderr and ends: then
+/// this program ends with its status, having printed nothing of its own.
+fn try_out(server: &Path, args: &[String]) -> Option<u16> {
+    let mut trial = Command::new(server)
+        .args(args)
+        .current_dir(workspace())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| fail(1, format!("cannot start {SERVER}: {err}")));
+    let output = trial.stdout.take().expect("stdout is piped");
+    let first = BufReader::new(output).lines().next().and_then(Result::ok);
+    let _ = trial.kill();
+    let status = trial.wait();
+    match first {
+        Some(line) => served_port(&line),
+        None => exit(status.map_or(1, labs::platform::shell_status)),
+    }
+}
+
+/// `args` asking for the port the trial got when they asked for any (`--port 0`).
+fn with_port(args: &[String], asked: u16, got: u16) -> Vec<String> {
+    if asked != 0 || got == 0 {
+        return args.to_vec();
+    }
+    let mut out = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => {
+                args.next();
+            }
+            _ if arg.starts_with("--port=") => {}
+            _ => out.push(arg.clone()),
+        }
+    }
+    out.extend(["--port".to_string(), got.to_string()]);
+    out
+}
+
+/// The port in the server's first line, `Serving 194 flags at
+/// http://127.0.0.1:8000/flags (...)`.
+fn served_port(line: &str) -> Option<u16> {
+    let url = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))?;
+    let host_and_port = url.trim_start_matches("http://").split('/').next()?;
+    host_and_port.rsplit_once(':')?.1.parse().ok()
 }
 
 /// The `--bind` and `--port` among the server's options, with the server's
@@ -165,6 +227,27 @@ mod tests {
         );
         assert_eq!(address(&args("--port 99999")), None);
         assert_eq!(address(&args("--bind")), None);
+    }
+
+    #[test]
+    fn with_port_replaces_port_0_with_the_port_got() {
+        assert_eq!(
+            with_port(&args("--port 0 -v"), 0, 4000),
+            args("-v --port 4000")
+        );
+        assert_eq!(
+            with_port(&args("--port=0 --bind 0.0.0.0"), 0, 4000),
+            args("--bind 0.0.0.0 --port 4000")
+        );
+        assert_eq!(with_port(&args("--port 80"), 80, 80), args("--port 80"));
+    }
+
+    #[test]
+    fn served_port_is_read_from_the_servers_first_line() {
+        let line = "Serving 194 flags at http://127.0.0.1:43121/flags (delay 0, error rate 0, seed random). Ctrl-C to stop.";
+        assert_eq!(served_port(line), Some(43121));
+        assert_eq!(served_port("Serving at http://[::1]:80/flags ."), Some(80));
+        assert_eq!(served_port("Serving"), None);
     }
 
     #[test]
