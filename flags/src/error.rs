@@ -46,8 +46,9 @@ impl fmt::Display for Error {
                 write!(f, "{}", format!("{status} {reason}").trim_end())
             }
             Error::TooLarge => write!(f, "a body longer than {} KiB", crate::MAX_FLAG_BYTES / 1024),
-            Error::Folder { path, .. } => write!(f, "cannot create the folder {}", path.display()),
-            Error::Save { path, .. } => write!(f, "cannot save {}", path.display()),
+            // The folder is the person's `--dest`: shortened and escaped.
+            Error::Folder { path, .. } => write!(f, "cannot create the folder {}", shown(path)),
+            Error::Save { path, .. } => write!(f, "cannot save {}", shown(path)),
             Error::Runtime(_) => f.write_str("cannot start the async runtime"),
             Error::Metadata(_) => f.write_str("unexpected metadata"),
             Error::Panicked => f.write_str("a download task panicked"),
@@ -107,6 +108,11 @@ impl Error {
             _ => self.chain(),
         }
     }
+}
+
+/// A path in a message: see `labs::cli::echo`.
+fn shown(path: &std::path::Path) -> String {
+    labs::cli::echo(&path.display().to_string())
 }
 
 const OTHER: &str = "network error";

@@ -261,3 +261,26 @@ fn arguments_that_are_not_utf8_are_refused() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// A `--dest` that cannot be created is named in one short line, its
+/// control characters escaped, not sent to the terminal.
+#[test]
+fn a_dest_that_cannot_be_created_is_echoed_in_one_short_line() {
+    // Under a file: no folder can be made there, whoever runs the test.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    for dest in [
+        format!("{file}/nope\nSECOND\x1b[31m"),
+        format!("{file}/{}", "x".repeat(100_000)),
+    ] {
+        let output = run(Command::new(SERIES2[2]).args(["--dest", &dest]));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+        assert!(stderr.len() < 200, "{stderr:?}");
+        assert!(!stderr.contains('\x1b'), "{stderr:?}");
+        assert!(
+            stderr.starts_with("error: cannot create the folder "),
+            "{stderr:?}"
+        );
+    }
+}

@@ -58,6 +58,34 @@ fn unknown_names_are_one_line_closest_first_and_exit_2() {
     insta::assert_snapshot!("unknown-names", report);
 }
 
+/// What the person typed comes back shortened and escaped: one short line,
+/// never a control character sent to the terminal.
+#[test]
+fn typed_names_and_values_come_back_short_and_escaped() {
+    let long = "x".repeat(100_000);
+    let quoted = format!("'{long}");
+    let commands: [&[&str]; 6] = [
+        &["run", "spinner", &long],
+        &["run", &long, "tokio"],
+        &["run", "spin\nner", "tokio"],
+        &["show", "spinner", "a\x1b[31m"],
+        &["diff", "spinner", "tokio", "smol", "--width", &quoted],
+        // The lab's own options, through labs::parse_args (may build the lab).
+        &["run", "spinner", "thread", "--", "--seconds", &quoted],
+    ];
+    for args in commands {
+        let output = run(labs(args), 300);
+        let what: Vec<String> = args.iter().map(|arg| labs::cli::echo(arg)).collect();
+        let stderr: String = output.stderr.chars().take(300).collect();
+        assert_eq!(output.code, Some(2), "{what:?}: {stderr:?}");
+        assert_eq!(output.stderr.lines().count(), 1, "{what:?}: {stderr:?}");
+        // The names a lab has may follow: short, but more than the value.
+        assert!(output.stderr.len() < 400, "{what:?}: {stderr:?}");
+        assert!(!output.stderr.contains('\x1b'), "{what:?}: {stderr:?}");
+        assert!(output.stdout.is_empty(), "{what:?}");
+    }
+}
+
 #[test]
 fn show_numbers_lines_and_explains_each_callout() {
     snapshot("show-spinner-tokio", &["show", "spinner", "tokio"], 10);

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use labs::bench::median;
-use labs::cli::fail;
+use labs::cli::{echo, fail};
 use labs::platform::peak_rss;
 
 /// Spinning a million plates: N sleeping tasks per runtime.
@@ -182,7 +182,7 @@ fn child(args: &Args, runtime: &str) {
         "async-std" => (on_async_std(n, delay), n),
         "smol" => (on_smol(n, delay), n),
         "thread" => on_threads(n.min(args.threads), delay),
-        _ => fail(2, format!("--child: unknown runtime {runtime:?}")),
+        _ => fail(2, format!("--child: unknown runtime '{}'", echo(runtime))),
     };
     let (peak, base) = (peak_rss().unwrap_or(0), BASE.load(Ordering::Relaxed));
     println!("{} {peak} {base} {ran}", wall.as_micros());
