@@ -3,9 +3,10 @@
 //!
 //! The menu draws on the terminal's alternate screen in raw mode, and puts
 //! the terminal back on every way out: `q`, Ctrl-C (a key in raw mode),
-//! SIGINT or SIGTERM from outside, and a panic. A command chosen in the menu
-//! runs as a child process (`labs run ...`, `labs show ...`) on the normal
-//! screen, then a key brings the menu back.
+//! `kill` (SIGINT, SIGTERM, SIGHUP, SIGQUIT), the terminal closed, and a
+//! panic. A command chosen in the menu runs as a child process (`labs run
+//! ...`, `labs show ...`) on the normal screen, then a key brings the menu
+//! back; a request to stop while it runs ends it first.
 
 use std::io::{self, Write};
 use std::process::{Command, ExitStatus, exit};
@@ -105,7 +106,8 @@ pub fn run(catalog: &Catalog) -> ! {
         restore();
         report(info);
     }));
-    stop::listen(restore, true);
+    stop::listen(restore);
+    stop::listen_for_hang_up();
     let mut menu = Menu {
         catalog,
         screen: Screen::Labs,

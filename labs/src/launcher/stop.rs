@@ -27,6 +27,9 @@ static REQUESTED: AtomicI32 = AtomicI32::new(0);
 static BY_A_PROCESS: AtomicBool = AtomicBool::new(false);
 /// Whether the main thread has seen the last request.
 static SEEN: AtomicBool = AtomicBool::new(false);
+/// Whether the main thread is ending a child ([`end_with`]): it exits
+/// itself, within [`CHILD_GRACE`], whatever other request comes.
+static ENDING: AtomicBool = AtomicBool::new(false);
 
 /// Puts the terminal back before a forced exit (see [`record`]).
 static RESTORE: OnceLock<fn()> = OnceLock::new();
@@ -40,18 +43,24 @@ pub struct Request {
     pub sender: Sender,
 }
 
-/// Catches every request to stop from now on, and the terminal's hang-up if
-/// `terminal` (the menu reads keys from it); `restore` puts the terminal
+/// Catches every request to stop from now on; `restore` puts the terminal
 /// back. Without a handler (none could be installed) a request stops the
 /// program the default way.
-pub fn listen(restore: fn(), terminal: bool) {
+pub fn listen(restore: fn()) {
     let _ = RESTORE.set(restore);
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         platform::on_stop_request_from(record);
-        if terminal {
-            platform::on_terminal_closed(|status| record(status, Sender::Terminal));
-        }
+    });
+}
+
+/// Makes the hang-up of the terminal on stdin (its window closed) a request
+/// to stop too, even when SIGHUP is ignored (`nohup`), for a program that
+/// reads keys from it.
+pub fn listen_for_hang_up() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        platform::on_terminal_closed(|status| record(status, Sender::Terminal));
     });
 }
 
@@ -65,7 +74,8 @@ fn record(status: i32, sender: Sender) {
     SEEN.store(false, Ordering::SeqCst);
     REQUESTED.store(status, Ordering::SeqCst);
     sleep(Duration::from_secs(1));
-    if !SEEN.load(Ordering::SeqCst) && REQUESTED.load(Ordering::SeqCst) == status {
+    let unseen = !SEEN.load(Ordering::SeqCst) && REQUESTED.load(Ordering::SeqCst) == status;
+    if unseen && !ENDING.load(Ordering::SeqCst) {
         if let Some(restore) = RESTORE.get() {
             restore();
         }
@@ -98,6 +108,7 @@ pub fn ignore() {
 /// terminal; after [`CHILD_GRACE`] a child still running is killed, and the
 /// cursor it may have hidden shown again. Exits with the request's status.
 pub fn end_with(child: &mut Child, request: Request) -> ! {
+    ENDING.store(true, Ordering::SeqCst);
     if request.sender == Sender::Process {
         platform::pass_stop_request(child, request.status);
     }

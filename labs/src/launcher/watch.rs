@@ -34,7 +34,7 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
     // ends; we wait for that, then end as well. A request sent to us alone
     // (`kill`) is passed on to it. (On Unix, `cargo run` becomes the
     // variant once it is built: a signal for the child reaches the variant.)
-    stop::listen(|| {}, false);
+    stop::listen(|| {});
     let mut seen = stamps(&files);
     eprintln!("[labs watch] running {binary}; saving {names} runs it again; Ctrl-C stops");
     loop {
