@@ -61,8 +61,10 @@ pub fn pass_stop_request(child: &std::process::Child, status: i32) {
 /// on stdin hangs up (its window closed), even if this program was started
 /// with SIGHUP ignored (`nohup`), in which case no signal says so and
 /// reading the keyboard only returns errors or end-of-file, at once, again
-/// and again. Unix: `poll` on stdin reports the hang-up. Windows: closing the
-/// console window is a console event, see [`on_stop_request`]: nothing to do.
+/// and again. Unix: a thread waits for `poll` on stdin to report the hang-up,
+/// and looks twice a second whether stdin is still a terminal. Windows:
+/// closing the console window is a console event, see [`on_stop_request`]:
+/// nothing to do.
 pub fn on_terminal_closed(stop: fn(i32)) {
     imp::on_terminal_closed(stop);
 }
@@ -146,24 +148,27 @@ mod imp {
 
     pub fn on_terminal_closed(stop: fn(i32)) {
         thread::spawn(move || {
-            let mut stdin = libc::pollfd {
-                fd: libc::STDIN_FILENO,
-                // Asking for nothing: a hang-up and an error are always reported.
-                events: 0,
-                revents: 0,
-            };
+            let half_a_second = 500;
             loop {
+                let mut stdin = libc::pollfd {
+                    fd: libc::STDIN_FILENO,
+                    // Asking for nothing: a hang-up and an error are always reported.
+                    events: 0,
+                    revents: 0,
+                };
                 // SAFETY: poll reads and writes the one pollfd it is given.
-                let ready = unsafe { libc::poll(&mut stdin, 1, -1) };
-                if ready > 0 && stdin.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                let ready = unsafe { libc::poll(&mut stdin, 1, half_a_second) };
+                let hung_up = ready > 0 && stdin.revents & (libc::POLLHUP | libc::POLLERR) != 0;
+                // Where poll cannot watch a terminal (macOS answers POLLNVAL),
+                // one that hung up is no longer a terminal: isatty says so.
+                // SAFETY: isatty only asks about the descriptor.
+                if hung_up || unsafe { libc::isatty(libc::STDIN_FILENO) } == 0 {
                     stop(CLOSED_TERMINAL);
                     return;
                 }
-                let interrupted = ready < 0
-                    && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
-                if !interrupted {
-                    // Not a terminal poll can watch (POLLNVAL): nothing to do.
-                    return;
+                if ready != 0 {
+                    // POLLNVAL or an interruption: poll returned at once.
+                    thread::sleep(std::time::Duration::from_millis(half_a_second as u64));
                 }
             }
         });
