@@ -178,32 +178,15 @@ fn on_a_terminal_diff_and_show_are_coloured() {
     }
 }
 
-/// Waits for the end, and checks that the lab the launcher ran ended with
-/// it (the terminal closes only once every program on it has ended) and
-/// that the cursor the lab hid is shown again.
-fn assert_ends_with_its_lab(terminal: Terminal, status: u32, what: &str) {
-    let run = terminal.finish(secs(20));
-    assert_eq!(run.exit_code, status, "{what}: {}", run.screen());
-    assert_eq!(
-        run.cursor(),
-        "hidden while spinning, shown again",
-        "{what}: {:?}",
-        run.text()
-    );
-}
-
-#[test]
-fn kill_of_the_menu_while_a_lab_runs_ends_the_lab_then_the_menu() {
-    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
-        let mut terminal = menu();
-        terminal.type_keys(ENTER);
-        terminal.wait_for("> thread", secs(10));
-        terminal.type_keys(ENTER);
-        terminal.wait_for("thinking!", secs(120));
-        // Sent to the menu alone, as `kill` from another window does.
-        terminal.signal(signal);
-        assert_ends_with_its_lab(terminal, status, &format!("kill -{signal}"));
-    }
+/// `script` run by `sh` in a fresh terminal, as from a shell in a window.
+fn in_a_shell(script: &str) -> Terminal {
+    labs_pty::Command::new("sh")
+        .args(&["-c", script])
+        .size(support::ROWS, COLS)
+        .cwd(env!("CARGO_MANIFEST_DIR"))
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        .start()
 }
 
 /// The process id of the one child of `parent`, as `ps` lists it.
@@ -225,44 +208,60 @@ fn child_of(parent: u32) -> u32 {
     children[0]
 }
 
-/// Whether the process `pid` still runs (or waits to be reaped).
-fn alive(pid: u32) -> bool {
+/// `kill -SIGNAL PID`; with "0", whether the process still runs (or waits
+/// to be reaped).
+fn kill(signal: &str, pid: u32) -> bool {
     std::process::Command::new("kill")
-        .args(["-0", &pid.to_string()])
+        .args([&format!("-{signal}"), &pid.to_string()])
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|status| status.success())
 }
 
+/// In a shell, which stays after the launcher (so the lab gets no SIGHUP
+/// when the launcher ends): `kill -SIGNAL` of the launcher (`labs ARGS`)
+/// once the lab it runs, spinner-thread, spins. The launcher must end the
+/// lab first (its cursor shown again), then end with `status`.
+fn kill_while_a_lab_spins(args: &str, keys: &[&str], signal: &str, status: u32) {
+    let script = format!("'{LABS}' {args}; echo \"[shell] status $?\"; sleep 1");
+    let mut terminal = in_a_shell(&script);
+    for key in keys {
+        terminal.wait_for("Enter", secs(30));
+        terminal.type_keys(key);
+    }
+    terminal.wait_for("thinking!", secs(120));
+    let launcher = child_of(terminal.pid());
+    let lab = child_of(launcher);
+    assert!(kill(signal, launcher), "kill -{signal}");
+    terminal.wait_for(&format!("[shell] status {status}"), secs(20));
+    assert!(
+        !kill("0", lab),
+        "labs {args}, kill -{signal}: the lab still runs, or was not waited for"
+    );
+    let run = terminal.finish(secs(20));
+    assert_eq!(
+        run.cursor(),
+        "hidden while spinning, shown again",
+        "labs {args}, kill -{signal}: {:?}",
+        run.text()
+    );
+}
+
+const SIGNALS: [(&str, u32); 4] = [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)];
+
+#[test]
+fn kill_of_the_menu_while_a_lab_runs_ends_the_lab_then_the_menu() {
+    for (signal, status) in SIGNALS {
+        // spinner, thread (3 seconds): Enter opens the lab, Enter runs it.
+        kill_while_a_lab_spins("", &[ENTER, ENTER], signal, status);
+    }
+}
+
 #[test]
 fn kill_of_watch_ends_the_lab_then_watch() {
-    for (signal, status) in [("TERM", 143), ("INT", 130)] {
-        // From a shell, which stays: the lab gets no SIGHUP when watch ends.
-        let script = format!(
-            "'{LABS}' watch spinner thread -- --seconds 60; echo \"[shell] status $?\"; sleep 1"
-        );
-        let mut terminal = labs_pty::Command::new("sh")
-            .args(&["-c", &script])
-            .size(support::ROWS, COLS)
-            .cwd(env!("CARGO_MANIFEST_DIR"))
-            .env("TERM", "xterm-256color")
-            .start();
-        terminal.wait_for("thinking!", secs(120));
-        let watch = child_of(terminal.pid());
-        let lab = child_of(watch);
-        let sent = std::process::Command::new("kill")
-            .args([&format!("-{signal}"), &watch.to_string()])
-            .status();
-        assert!(sent.is_ok_and(|sent| sent.success()));
-        terminal.wait_for(&format!("[shell] status {status}"), secs(20));
-        assert!(!alive(lab), "kill -{signal}: the lab still runs");
-        let run = terminal.finish(secs(20));
-        assert_eq!(
-            run.cursor(),
-            "hidden while spinning, shown again",
-            "kill -{signal}: {:?}",
-            run.text()
-        );
+    for (signal, status) in SIGNALS {
+        let args = "watch spinner thread -- --seconds 60";
+        kill_while_a_lab_spins(args, &[], signal, status);
     }
 }
 
@@ -270,13 +269,7 @@ fn kill_of_watch_ends_the_lab_then_watch() {
 fn a_closed_terminal_ends_the_menu_even_when_sighup_is_ignored() {
     // As `nohup` starts it: SIGHUP ignored, so no signal says the terminal
     // is gone, and reading the keyboard only fails, again and again.
-    let script = format!("trap '' HUP; exec '{LABS}'");
-    let mut terminal = labs_pty::Command::new("sh")
-        .args(&["-c", &script])
-        .size(support::ROWS, COLS)
-        .cwd(env!("CARGO_MANIFEST_DIR"))
-        .env("TERM", "xterm-256color")
-        .start();
+    let mut terminal = in_a_shell(&format!("trap '' HUP; exec '{LABS}'"));
     terminal.wait_for("Concurrency labs", secs(30));
     terminal.close();
     // The runner lets go of its last copy of the terminal at the next bytes
