@@ -14,6 +14,8 @@ use crate::platform;
 /// Exit status for bad command-line input (as clap and most Unix tools use).
 pub const USAGE_ERROR: i32 = 2;
 
+/// The statuses [`parse_args`] ends with when the reader of the output is
+/// gone (defined with the rest of what signals mean, in `platform`).
 pub use crate::platform::{CLOSED_PIPE, CLOSED_TERMINAL};
 
 /// Parses the command line into `T`. `--help` and `--version` print as
