@@ -178,8 +178,10 @@ fn help_shows_every_range() {
 #[cfg(unix)]
 mod closed_stdout {
     use super::*;
-    use flags::{Config, FlagServer};
-    use support::{TempDir, run_with_closed_stdout};
+    use std::time::{Duration, Instant};
+
+    use flags::{Config, Delay, FlagServer};
+    use support::{TempDir, run_until_the_reader_is_gone, run_with_closed_stdout};
 
     fn assert_ends_quietly(command: &mut Command) {
         let output = run_with_closed_stdout(command);
@@ -205,6 +207,41 @@ mod closed_stdout {
                     .current_dir(dir.path()),
             );
             assert_ends_quietly(Command::new(client).current_dir(dir.path()));
+        }
+    }
+
+    /// The reader goes away after the first code (as `| head -c 3` does),
+    /// and the client ends at its next one, not after downloading every
+    /// flag. Against a 1 s server, the 20 sequential downloads take
+    /// 20 s; the client must be gone long before (it needs about 2 s).
+    #[test]
+    fn clients_end_at_once_when_the_reader_goes_away() {
+        let server = FlagServer::start(Config {
+            delay: Delay::fixed(Duration::from_secs(1)),
+            ..Config::default()
+        })
+        .unwrap();
+        let dir = TempDir::new("reader-gone");
+        for client in CLIENTS {
+            let started = Instant::now();
+            let output = run_until_the_reader_is_gone(
+                Command::new(client)
+                    .args(["--server", &server.url()])
+                    .current_dir(dir.path()),
+                Duration::from_secs(60),
+            );
+            let elapsed = started.elapsed();
+            assert_eq!(
+                output.status.code(),
+                Some(labs::cli::CLOSED_PIPE),
+                "{client}: {}",
+                transcript(&output)
+            );
+            assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{client}");
+            assert!(
+                elapsed < Duration::from_secs(10),
+                "{client} ran {elapsed:?} after its reader was gone"
+            );
         }
     }
 

@@ -209,6 +209,30 @@ pub fn run_with_closed_stdout(command: &mut Command) -> Output {
     wait_within(child, DEADLINE, &format!("{command:?}"))
 }
 
+/// Runs `command` with its stdout a pipe whose reader goes away after its
+/// first read (as `program | head -c 1` does), with a deadline of `limit`.
+/// The output's stdout is what that one read got.
+#[cfg(unix)]
+pub fn run_until_the_reader_is_gone(command: &mut Command, limit: Duration) -> Output {
+    let mut child = command
+        .env_remove("CARGO")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+    let mut pipe = child.stdout.take().expect("a piped stdout");
+    // One read, then the pipe is dropped: its reading end is closed.
+    let first = thread::spawn(move || {
+        let mut bytes = [0; 256];
+        let n = pipe.read(&mut bytes).unwrap_or(0);
+        bytes[..n].to_vec()
+    });
+    let mut output = wait_within(child, limit, &format!("{command:?}"));
+    output.stdout = first.join().unwrap();
+    output
+}
+
 /// Bad values for a numeric option: not numbers, out of every range,
 /// negative, overflowing, infinite, huge.
 pub fn bad_numbers() -> Vec<String> {
