@@ -480,3 +480,27 @@ fn async_std_survives_misbehaving_servers() {
 fn smol_survives_misbehaving_servers() {
     misbehaving_servers("smol");
 }
+
+/// A server that closes each connection a moment after answering, without
+/// saying so: no client may send a request on a connection it used before
+/// (ureq's pool would, in the blocking clients), so none fails.
+#[test]
+fn every_client_downloads_from_a_server_that_closes_after_each_answer() {
+    let url = support::closing_server(Duration::from_millis(100));
+    for client in ["sequential", "thread", "tokio", "async-std", "smol"] {
+        let dir = TempDir::new(client);
+        let output = run(client, &["--server", &url], &dir);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{client}: {}",
+            transcript(&output)
+        );
+        assert_eq!(
+            codes(&output).len(),
+            20,
+            "{client}: {}",
+            transcript(&output)
+        );
+    }
+}

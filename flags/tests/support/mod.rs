@@ -341,3 +341,49 @@ pub fn canned_server(answer: Vec<u8>) -> String {
     });
     url
 }
+
+/// A server that answers each request as the flag server does (the flag
+/// for `/flags/{cc}/{cc}.gif`, 404 for anything else), without saying
+/// `Connection: close`, then closes the connection `linger` after answering,
+/// as a busy server may close a connection it will not use again. A client
+/// that sends a second request on that connection meanwhile (a connection
+/// pool does) gets no answer: the connection is closed, or reset, under it.
+/// Returns the base URL; its thread lives until the test process ends.
+pub fn closing_server(linger: Duration) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/flags", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut byte = [0];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split(' ').nth(1).unwrap_or("");
+                let gif = path
+                    .strip_prefix("/flags/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .filter(|(cc, file)| file.strip_suffix(".gif") == Some(cc))
+                    .and_then(|(cc, _)| flags::flag_gif(cc));
+                let (status, body) = match gif {
+                    Some(gif) => ("200 OK", gif),
+                    None => ("404 Not Found", &b"not found\n"[..]),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream
+                    .write_all(head.as_bytes())
+                    .and_then(|()| stream.write_all(body));
+                thread::sleep(linger);
+            });
+        }
+    });
+    url
+}
