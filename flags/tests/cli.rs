@@ -228,7 +228,7 @@ mod closed_stdout {
                 Command::new(client)
                     .args(["--server", &server.url()])
                     .current_dir(dir.path()),
-                Duration::from_secs(60),
+                support::DEADLINE,
             );
             let elapsed = started.elapsed();
             assert_eq!(
