@@ -55,6 +55,7 @@ impl Drop for TempDir {
 /// here). A server that does not answer within 10 s fails the test.
 pub fn get(url: &str) -> (u16, String, Vec<u8>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
