@@ -281,6 +281,14 @@ fn the_host_follows_rfc_9112() {
             "421",
         ),
         (format!("GET http://example.org{path} HTTP/1.0\r\n"), "421"),
+        (
+            format!("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n"),
+            "421",
+        ),
+        (
+            format!("GET http://me@{addr}{path} HTTP/1.1\r\nHost: {addr}\r\n"),
+            "400",
+        ),
         // An HTTP/1.1 request without Host is 400, even for an absolute URI.
         (format!("GET http://{addr}{path} HTTP/1.1\r\n"), "400"),
     ];
