@@ -282,7 +282,7 @@ fn the_host_follows_rfc_9112() {
         ),
         (format!("GET http://example.org{path} HTTP/1.0\r\n"), "421"),
         (
-            format!("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n"),
+            "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n".to_string(),
             "421",
         ),
         (
