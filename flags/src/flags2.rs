@@ -210,7 +210,9 @@ impl Counter {
             }
         };
         if verbose {
-            println!("{line}");
+            // Not `println!`: a program that ends because its reader is gone
+            // must not end in the middle of saving a file.
+            crate::print_now(format_args!("{line}\n"));
         }
     }
 

@@ -12,11 +12,12 @@ pub mod flags2;
 mod server;
 mod site;
 
+use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 pub use art::{draw_all_flags, flag_gif};
@@ -85,13 +86,40 @@ pub fn create_dest_dir(dir: &Path) -> Result<(), Error> {
     })
 }
 
-/// Prints a country code once its flag is saved, on the line of codes.
+/// Prints a country code once its flag is saved, on the line of codes, and
+/// sends it on at once, as Python's `print(cc, end=' ', flush=True)`: Rust's
+/// stdout holds text back until the end of the line, which comes after the
+/// last flag. Once nobody reads any more (`flags-sequential | head -1`), the
+/// program ends here, at the next code, instead of downloading the rest.
 pub fn show(cc: &str) {
-    let mut out = io::stdout().lock();
-    // A closed stdout is no reason to stop downloading.
-    let _ = write!(out, "{cc} ").and_then(|()| out.flush());
+    print_now(format_args!("{cc} "));
     SHOWN.store(true, Ordering::SeqCst);
 }
+
+/// Writes `text` to stdout and flushes it. If that fails, the program ends
+/// as a failed `println!` ends it (see `labs::parse_args`): quietly, with
+/// status 141, when the reader is gone; with one line and status 1 otherwise.
+/// But first it waits for the files being saved, and lets no other start:
+/// the process must not end with half of one written.
+pub(crate) fn print_now(text: fmt::Arguments) {
+    let mut out = io::stdout().lock();
+    let Err(err) = out.write_fmt(text).and_then(|()| out.flush()) else {
+        return;
+    };
+    drop(out);
+    let _no_more_saving = SAVING.write().unwrap_or_else(PoisonError::into_inner);
+    match err
+        .raw_os_error()
+        .and_then(labs::platform::reader_gone_status)
+    {
+        Some(status) => std::process::exit(status),
+        None => labs::cli::fail(1, format!("cannot print the results: {err}")),
+    }
+}
+
+/// Held (shared) while a file is being saved, and for good by [`print_now`]
+/// when the program must end.
+static SAVING: RwLock<()> = RwLock::new(());
 
 /// Saves a flag as `downloads/{cc}.gif` (lower case), whole or not at all.
 pub fn save_flag(image: &[u8], cc: &str) -> Result<(), Error> {
@@ -104,6 +132,7 @@ pub fn save_as(bytes: &[u8], filename: &str) -> Result<(), Error> {
     let dir = dest_dir();
     let path = dir.join(filename);
     let temp = dir.join(format!(".{filename}.part{}", std::process::id()));
+    let _saving = SAVING.read().unwrap_or_else(PoisonError::into_inner);
     if let Err(source) = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, &path)) {
         let _ = fs::remove_file(&temp);
         return Err(Error::Save { path, source });

@@ -9,6 +9,13 @@
 //! anything else                   404 Not Found
 //! ```
 //!
+//! As RFC 9112 asks, a request says which host it is for: an HTTP/1.1
+//! request without a `Host` header, any request with two, or with one that
+//! is not a host (and port), is answered 400 Bad Request; a request for an
+//! absolute URI (`GET http://host:port/flags/...`) is for the host that URI
+//! names, and one naming another host is answered 421 Misdirected Request
+//! (see [`is_this_server`]).
+//!
 //! Every GET first waits for the configured delay, then meets its fate: with
 //! the configured probabilities it answers 418 I'm a teapot, or the
 //! connection is reset before any answer, or it stalls (no answer at all, so
@@ -36,10 +43,11 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
-use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::http::uri::Authority;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode};
+use hyper::{Method, Request, Response, StatusCode, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{Semaphore, oneshot};
@@ -402,14 +410,19 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
                 }
             },
         };
+        // The address this connection came to: requests on it are for that one.
+        let Ok(arrived_on) = stream.local_addr() else {
+            continue;
+        };
         shared.stats.connections.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
             let _slot = slot;
             let connection = Connection::new(stream);
             let reset = Arc::clone(&connection.reset);
-            let service =
-                service_fn(|request| handle(Arc::clone(&shared), Arc::clone(&reset), request));
+            let service = service_fn(|request| {
+                handle(Arc::clone(&shared), Arc::clone(&reset), arrived_on, request)
+            });
             // A client that hangs up early is its own business.
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -424,13 +437,16 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
 async fn handle(
     shared: Arc<Shared>,
     reset: Arc<AtomicBool>,
+    arrived_on: SocketAddr,
     request: Request<Incoming>,
 ) -> Result<Response<Answer>, io::Error> {
     let _in_flight = InFlight::enter(&shared.stats);
     let path = request.uri().path();
-    // The delay and the chaos apply to GET, as in the original.
+    let refused = refusal(&request, arrived_on);
+    // The delay and the chaos apply to GET, as in the original, and not to
+    // a request that is refused.
     let (delay, fate) = match *request.method() {
-        Method::GET => shared.draw(path),
+        Method::GET if refused.is_none() => shared.draw(path),
         _ => (Duration::ZERO, Fate::Answer),
     };
     tokio::time::sleep(delay).await;
@@ -458,7 +474,7 @@ async fn handle(
             tokio::time::sleep(Config::STALL).await;
             return Err(io::Error::other("stalled on purpose"));
         }
-        Fate::Answer | Fate::Cut => route(request.method(), path),
+        Fate::Answer | Fate::Cut => refused.unwrap_or_else(|| route(request.method(), path)),
     };
     if fate == Fate::Cut && response.status() == StatusCode::OK {
         shared.stats.faults.fetch_add(1, Ordering::SeqCst);
@@ -523,6 +539,81 @@ impl hyper::rt::Write for Connection {
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
     }
+}
+
+/// The answer to a request that does not say which host it is for as RFC
+/// 9112 asks (§3.2): 400 Bad Request to an HTTP/1.1 request without `Host`
+/// (HTTP/1.0 came before `Host`, and may leave it out), and to any request
+/// with more than one, or with one that is not `host[:port]`. And to a
+/// request for an absolute URI that names another server (§3.2.2: the URI's
+/// host counts, not `Host`), 421 Misdirected Request (RFC 9110 §15.5.20).
+fn refusal(request: &Request<Incoming>, arrived_on: SocketAddr) -> Option<Response<Answer>> {
+    let mut hosts = request.headers().get_all(HOST).iter();
+    let (host, another) = (hosts.next(), hosts.next());
+    let bad_host = match host {
+        None => request.version() >= Version::HTTP_11,
+        Some(host) => another.is_some() || !is_host_and_port(host.as_bytes()),
+    };
+    if bad_host {
+        return Some(plain(
+            StatusCode::BAD_REQUEST,
+            "a request needs one Host header: host[:port]\n",
+        ));
+    }
+    let uri = request.uri();
+    let authority = uri.authority()?;
+    if authority.as_str().contains('@') {
+        return Some(plain(StatusCode::BAD_REQUEST, "no user name in a URL\n"));
+    }
+    let is_http = uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("http"));
+    if is_http && is_this_server(authority, arrived_on) {
+        return None;
+    }
+    Some(plain(
+        StatusCode::MISDIRECTED_REQUEST,
+        "this server does not answer for that host\n",
+    ))
+}
+
+/// A `Host` header's value: a host, and maybe a port (no user name, path...).
+fn is_host_and_port(value: &[u8]) -> bool {
+    !value.contains(&b'@') && Authority::try_from(value).is_ok()
+}
+
+/// Whether the authority of an absolute URI (`host[:port]`; port 80 if none)
+/// names this server. The server answers for the address and port the
+/// connection came to (with `--bind 0.0.0.0`, each of the machine's
+/// addresses, as the room reaches it) and, on a loopback connection, for
+/// `localhost` and every loopback address (`127.0.0.1`, `[::1]`). Any other
+/// name is another host, even one that leads here: a server cannot know
+/// every name DNS gives it, and an absolute URI naming another host is what
+/// a client sends to a proxy, which this server is not. (Requests in the
+/// usual form, `GET /flags/... ` with `Host`, are served whatever host they
+/// name: the name led the client here.)
+fn is_this_server(authority: &Authority, arrived_on: SocketAddr) -> bool {
+    let port = match authority.port_u16() {
+        Some(port) => port,
+        // No port at all, or one that is not a port number.
+        None if authority.as_str() == authority.host() => 80,
+        None => return false,
+    };
+    let here = arrived_on.ip().to_canonical();
+    let host = authority.host();
+    let is_here = if host.eq_ignore_ascii_case("localhost") {
+        here.is_loopback()
+    } else {
+        match host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
+            Ok(ip) => ip.to_canonical() == here || ip.is_loopback() && here.is_loopback(),
+            Err(_) => false,
+        }
+    };
+    is_here && port == arrived_on.port()
 }
 
 fn route(method: &Method, path: &str) -> Response<Answer> {

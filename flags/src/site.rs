@@ -78,9 +78,9 @@ impl Site {
     }
 
     /// The blocking clients' HTTP agent, with the same policies as the
-    /// async clients: the timeout covers the whole request, no redirect is
-    /// followed, and every status comes back as an answer (not an error), so
-    /// that each variant checks for 200 OK itself.
+    /// async clients: no proxy, the timeout covers the whole request, no
+    /// redirect is followed, and every status comes back as an answer (not
+    /// an error), so that each variant checks for 200 OK itself.
     pub fn agent(&self) -> &ureq::Agent {
         &self.agent
     }
@@ -120,6 +120,9 @@ impl fmt::Display for Site {
 
 fn agent(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
+        // Not through a proxy named in the environment (`HTTP_PROXY`, ...),
+        // which ureq would use by default: straight to the flag server.
+        .proxy(None)
         .timeout_global(Some(timeout))
         .max_redirects(0)
         .http_status_as_error(false)

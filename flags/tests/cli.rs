@@ -178,8 +178,10 @@ fn help_shows_every_range() {
 #[cfg(unix)]
 mod closed_stdout {
     use super::*;
-    use flags::{Config, FlagServer};
-    use support::{TempDir, run_with_closed_stdout};
+    use std::time::{Duration, Instant};
+
+    use flags::{Config, Delay, FlagServer};
+    use support::{TempDir, run_until_the_reader_is_gone, run_with_closed_stdout};
 
     fn assert_ends_quietly(command: &mut Command) {
         let output = run_with_closed_stdout(command);
@@ -205,6 +207,54 @@ mod closed_stdout {
                     .current_dir(dir.path()),
             );
             assert_ends_quietly(Command::new(client).current_dir(dir.path()));
+        }
+    }
+
+    /// The reader goes away after the first code (as `| head -c 3` does),
+    /// and the client ends at its next code, long before it would have
+    /// downloaded every flag: the sequential one from a 1 s server (20 s
+    /// for all, about 2 s to its second code); the others from a server
+    /// whose 20 delays, seeded, spread from 0.61 s to 14.88 s (the second
+    /// code arrives after 0.85 s).
+    #[test]
+    fn clients_end_at_once_when_the_reader_goes_away() {
+        let steady = FlagServer::start(Config {
+            delay: Delay::fixed(Duration::from_secs(1)),
+            ..Config::default()
+        })
+        .unwrap();
+        let spread = FlagServer::start(Config {
+            delay: "0.1..15".parse().unwrap(),
+            seed: Some(2),
+            ..Config::default()
+        })
+        .unwrap();
+        let dir = TempDir::new("reader-gone");
+        for client in CLIENTS {
+            let server = if client == CLIENTS[0] {
+                &steady
+            } else {
+                &spread
+            };
+            let started = Instant::now();
+            let output = run_until_the_reader_is_gone(
+                Command::new(client)
+                    .args(["--server", &server.url(), "--timeout", "20"])
+                    .current_dir(dir.path()),
+                support::DEADLINE,
+            );
+            let elapsed = started.elapsed();
+            assert_eq!(
+                output.status.code(),
+                Some(labs::cli::CLOSED_PIPE),
+                "{client}: {}",
+                transcript(&output)
+            );
+            assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{client}");
+            assert!(
+                elapsed < Duration::from_secs(8),
+                "{client} ran {elapsed:?}: it went on after its reader was gone"
+            );
         }
     }
 

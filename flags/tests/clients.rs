@@ -480,3 +480,56 @@ fn async_std_survives_misbehaving_servers() {
 fn smol_survives_misbehaving_servers() {
     misbehaving_servers("smol");
 }
+
+/// A server that closes each connection a moment after answering, without
+/// saying so: no client may send a request on a connection it used before
+/// (ureq's pool would, in the blocking clients), so none fails.
+#[test]
+fn every_client_downloads_from_a_server_that_closes_after_each_answer() {
+    let url = support::closing_server(Duration::from_millis(100));
+    for client in ["sequential", "thread", "tokio", "async-std", "smol"] {
+        let dir = TempDir::new(client);
+        let output = run(client, &["--server", &url], &dir);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{client}: {}",
+            transcript(&output)
+        );
+        assert_eq!(
+            codes(&output).len(),
+            20,
+            "{client}: {}",
+            transcript(&output)
+        );
+    }
+}
+
+/// A proxy set in the environment (as on many company laptops) is not
+/// used: every client talks to the flag server itself, as the async clients
+/// always do. The proxy here is a port nothing listens on.
+#[test]
+fn every_client_ignores_a_proxy_in_the_environment() {
+    let server = server(Duration::ZERO, 0.0, None);
+    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    for client in ["sequential", "thread", "tokio", "async-std", "smol"] {
+        let dir = TempDir::new(client);
+        let mut command = Command::new(program(client));
+        for name in ["ALL_PROXY", "HTTP_PROXY", "http_proxy"] {
+            command.env(name, &proxy);
+        }
+        let output = support::run(
+            command
+                .env_remove("NO_PROXY")
+                .env_remove("no_proxy")
+                .args(["--server", &server.url()])
+                .current_dir(dir.path()),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{client}: {}",
+            transcript(&output)
+        );
+    }
+}

@@ -267,3 +267,31 @@ fn verbose_says_how_each_code_ended() {
         );
     }
 }
+
+/// A server that closes each connection a moment after answering, without
+/// saying so: no request may go on a connection used before (ureq's pool
+/// would send it, in the blocking clients), so none of 194 fails.
+#[test]
+fn every_variant_downloads_from_a_server_that_closes_after_each_answer() {
+    let url = support::closing_server(Duration::from_millis(100));
+    for variant in FLAGS2 {
+        let dir = TempDir::new(variant);
+        let output = support::run(
+            Command::new(program(2, variant))
+                .args(["-s", &url, "-a", "-m", "30"])
+                .current_dir(dir.path()),
+        );
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{variant}: {}",
+            transcript(&output)
+        );
+        assert!(
+            report.contains("194 flags downloaded.") && !report.contains("error"),
+            "{variant}: {report}"
+        );
+        assert_eq!(whole_flags(&dir, 2), 194, "{variant}");
+    }
+}

@@ -192,6 +192,116 @@ fn get_request(path: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: flags\r\nConnection: close\r\n\r\n")
 }
 
+/// The status code of an answer: `200` for `HTTP/1.1 200 OK`.
+fn status_of(answer: &str) -> &str {
+    answer.split(' ').nth(1).unwrap_or("(no answer)")
+}
+
+/// RFC 9112 §3.2: an HTTP/1.1 request says which host it is for, in one
+/// valid `Host` header, or is answered 400 (HTTP/1.0 came before `Host`, and
+/// may leave it out). §3.2.2: a request for an absolute URI is for the host
+/// that URI names, whatever `Host` says; and a server that is not that host
+/// answers 421 Misdirected Request (RFC 9110 §7.4, §15.5.20).
+#[test]
+fn the_host_follows_rfc_9112() {
+    let server = start(Config::default());
+    let addr = server.addr();
+    let port = addr.port();
+    let other_port = if port == 65535 { 1 } else { port + 1 };
+    let path = "/flags/cn/metadata.json";
+    let cases = [
+        (format!("GET {path} HTTP/1.1\r\n"), "400"),
+        (
+            format!("GET {path} HTTP/1.1\r\nHost: a\r\nHost: b\r\n"),
+            "400",
+        ),
+        (
+            format!("GET {path} HTTP/1.1\r\nHost: a\r\nHost: a\r\n"),
+            "400",
+        ),
+        (format!("GET {path} HTTP/1.1\r\nHost: \r\n"), "400"),
+        (format!("GET {path} HTTP/1.1\r\nHost: a b\r\n"), "400"),
+        (format!("GET {path} HTTP/1.1\r\nHost: me@{addr}\r\n"), "400"),
+        (format!("GET {path} HTTP/1.1\r\nHost: {addr}/x\r\n"), "400"),
+        (format!("HEAD {path} HTTP/1.1\r\n"), "400"),
+        (format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n"), "200"),
+        (
+            format!("GET {path} HTTP/1.1\r\nHost: flags.example\r\n"),
+            "200",
+        ),
+        (format!("GET {path} HTTP/1.0\r\n"), "200"),
+        (
+            format!("GET {path} HTTP/1.0\r\nHost: a\r\nHost: b\r\n"),
+            "400",
+        ),
+        // Absolute URIs: this server, by the address the connection came
+        // to, or as localhost...
+        (
+            format!("GET http://{addr}{path} HTTP/1.1\r\nHost: {addr}\r\n"),
+            "200",
+        ),
+        (
+            format!("GET HTTP://LocalHost:{port}{path} HTTP/1.1\r\nHost: localhost:{port}\r\n"),
+            "200",
+        ),
+        (
+            format!("GET http://[::1]:{port}{path} HTTP/1.1\r\nHost: [::1]:{port}\r\n"),
+            "200",
+        ),
+        (
+            format!("GET http://{addr}{path} HTTP/1.1\r\nHost: elsewhere.example\r\n"),
+            "200",
+        ),
+        (format!("GET http://{addr}{path} HTTP/1.0\r\n"), "200"),
+        // ...or another host, another port, another scheme.
+        (
+            format!("GET http://example.org{path} HTTP/1.1\r\nHost: example.org\r\n"),
+            "421",
+        ),
+        (
+            format!("GET http://example.org{path} HTTP/1.1\r\nHost: {addr}\r\n"),
+            "421",
+        ),
+        (
+            format!("GET http://10.1.2.3:{port}{path} HTTP/1.1\r\nHost: 10.1.2.3:{port}\r\n"),
+            "421",
+        ),
+        (
+            format!(
+                "GET http://127.0.0.1:{other_port}{path} HTTP/1.1\r\nHost: 127.0.0.1:{other_port}\r\n"
+            ),
+            "421",
+        ),
+        (
+            format!("GET http://127.0.0.1{path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"),
+            "421",
+        ),
+        (
+            format!("GET https://{addr}{path} HTTP/1.1\r\nHost: {addr}\r\n"),
+            "421",
+        ),
+        (format!("GET http://example.org{path} HTTP/1.0\r\n"), "421"),
+        (
+            "CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n".to_string(),
+            "421",
+        ),
+        (
+            format!("GET http://me@{addr}{path} HTTP/1.1\r\nHost: {addr}\r\n"),
+            "400",
+        ),
+        // An HTTP/1.1 request without Host is 400, even for an absolute URI.
+        (format!("GET http://{addr}{path} HTTP/1.1\r\n"), "400"),
+    ];
+    let mut wrong = Vec::new();
+    for (head, expected) in &cases {
+        let (answer, _) = exchange(&server, &format!("{head}Connection: close\r\n\r\n"));
+        if status_of(&answer) != *expected {
+            wrong.push(format!("{head:?}: expected {expected}, got {answer:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn head_answers_at_once_without_delay_or_errors() {
     let server = start(Config {

@@ -8,10 +8,14 @@
 //! `flags-thread` and compare: `diff flags/src/bin/flags-{sequential,thread}.rs`.
 
 use flags::{Error, Site};
-use ureq::http::StatusCode;
+use ureq::http::{StatusCode, header};
 
 fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
-    let mut response = site.agent().get(site.flag_url(cc)).call()?; // <1> <4>
+    let mut response = site
+        .agent()
+        .get(site.flag_url(cc))
+        .header(header::CONNECTION, "close")
+        .call()?; // <1> <4>
     if response.status() != StatusCode::OK {
         return Err(Error::Status(response.status().as_u16()));
     }

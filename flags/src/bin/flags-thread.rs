@@ -14,12 +14,16 @@ use std::sync::{Mutex, PoisonError};
 use std::thread;
 
 use flags::{Error, Site};
-use ureq::http::StatusCode;
+use ureq::http::{StatusCode, header};
 
 const MAX_WORKERS: usize = 20;
 
 fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
-    let mut response = site.agent().get(site.flag_url(cc)).call()?; // <1> <4>
+    let mut response = site
+        .agent()
+        .get(site.flag_url(cc))
+        .header(header::CONNECTION, "close")
+        .call()?; // <1> <4>
     if response.status() != StatusCode::OK {
         return Err(Error::Status(response.status().as_u16()));
     }

@@ -17,10 +17,14 @@ use std::vec::IntoIter;
 use flags::Error;
 use flags::Site;
 use flags::flags2::{Counter, Options, Progress, Status};
-use ureq::http::StatusCode;
+use ureq::http::{StatusCode, header};
 
 fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
-    let mut response = site.agent().get(site.flag_url(cc)).call()?;
+    let mut response = site
+        .agent()
+        .get(site.flag_url(cc))
+        .header(header::CONNECTION, "close")
+        .call()?;
     if response.status() != StatusCode::OK {
         return Err(Error::Status(response.status().as_u16()));
     }

@@ -55,6 +55,7 @@ impl Drop for TempDir {
 /// here). A server that does not answer within 10 s fails the test.
 pub fn get(url: &str) -> (u16, String, Vec<u8>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
@@ -209,6 +210,30 @@ pub fn run_with_closed_stdout(command: &mut Command) -> Output {
     wait_within(child, DEADLINE, &format!("{command:?}"))
 }
 
+/// Runs `command` with its stdout a pipe whose reader goes away after its
+/// first read (as `program | head -c 1` does), with a deadline of `limit`.
+/// The output's stdout is what that one read got.
+#[cfg(unix)]
+pub fn run_until_the_reader_is_gone(command: &mut Command, limit: Duration) -> Output {
+    let mut child = command
+        .env_remove("CARGO")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+    let mut pipe = child.stdout.take().expect("a piped stdout");
+    // One read, then the pipe is dropped: its reading end is closed.
+    let first = thread::spawn(move || {
+        let mut bytes = [0; 256];
+        let n = pipe.read(&mut bytes).unwrap_or(0);
+        bytes[..n].to_vec()
+    });
+    let mut output = wait_within(child, limit, &format!("{command:?}"));
+    output.stdout = first.join().unwrap();
+    output
+}
+
 /// Bad values for a numeric option: not numbers, out of every range,
 /// negative, overflowing, infinite, huge.
 pub fn bad_numbers() -> Vec<String> {
@@ -312,6 +337,52 @@ pub fn canned_server(answer: Vec<u8>) -> String {
                     head.push(byte[0]);
                 }
                 let _ = stream.write_all(answer);
+            });
+        }
+    });
+    url
+}
+
+/// A server that answers each request as the flag server does (the flag
+/// for `/flags/{cc}/{cc}.gif`, 404 for anything else), without saying
+/// `Connection: close`, then closes the connection `linger` after answering,
+/// as a busy server may close a connection it will not use again. A client
+/// that sends a second request on that connection meanwhile (a connection
+/// pool does) gets no answer: the connection is closed, or reset, under it.
+/// Returns the base URL; its thread lives until the test process ends.
+pub fn closing_server(linger: Duration) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/flags", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut byte = [0];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split(' ').nth(1).unwrap_or("");
+                let gif = path
+                    .strip_prefix("/flags/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .filter(|(cc, file)| file.strip_suffix(".gif") == Some(cc))
+                    .and_then(|(cc, _)| flags::flag_gif(cc));
+                let (status, body) = match gif {
+                    Some(gif) => ("200 OK", gif),
+                    None => ("404 Not Found", &b"not found\n"[..]),
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream
+                    .write_all(head.as_bytes())
+                    .and_then(|()| stream.write_all(body));
+                thread::sleep(linger);
             });
         }
     });
