@@ -11,6 +11,7 @@
 mod support;
 
 use std::process::Command;
+#[cfg(unix)] // the tests of worker processes, below
 use std::time::Duration;
 
 use labs::testkit::{self, run};
