@@ -30,7 +30,16 @@ pub const CLOSED_TERMINAL: i32 = 129;
 /// end the program quietly.
 pub fn parse_args<T: clap::Parser>() -> T {
     end_quietly_when_the_reader_is_gone();
-    T::try_parse().unwrap_or_else(|err| match err.kind() {
+    // Every lab also gets `--timeline[=FILE]` (see `crate::timeline`).
+    let parsed = crate::timeline::add_option(<T as clap::CommandFactory>::command())
+        .try_get_matches()
+        .and_then(|mut matches| {
+            Ok((
+                <T as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)?,
+                matches,
+            ))
+        });
+    let (args, matches) = parsed.unwrap_or_else(|err| match err.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
@@ -38,7 +47,9 @@ pub fn parse_args<T: clap::Parser>() -> T {
             eprintln!("{} (see --help)", one_line(&err.render().to_string()));
             exit(USAGE_ERROR)
         }
-    })
+    });
+    crate::timeline::start_if_asked(&matches);
+    args
 }
 
 /// clap's message in one line: its first line, joined with what it lists

@@ -57,6 +57,7 @@ impl StatusLine {
     /// Python's `print(text, end="\r")`), so that a line another thread prints
     /// meanwhile overwrites the frame instead of being appended to it.
     pub fn draw(&self, text: &str) {
+        crate::timeline::event("frame");
         if !self.is_terminal {
             return;
         }
@@ -90,6 +91,22 @@ impl Drop for StatusLine {
     }
 }
 
+/// Writes `line` and a newline on stderr in one write, never in the middle
+/// of a status line's frame: under the same lock as [`StatusLine::draw`], the
+/// frame is blanked first (the next one draws on the line below).
+pub fn print_line_on_stderr(line: &str) {
+    let terminal = terminal();
+    if terminal.cursor_hidden {
+        let mut out = io::stdout().lock();
+        let _ =
+            queue!(out, MoveToColumn(0), Clear(ClearType::CurrentLine)).and_then(|()| out.flush());
+    }
+    let mut err = io::stderr().lock();
+    let _ = err
+        .write_all(format!("{line}\n").as_bytes())
+        .and_then(|()| err.flush());
+}
+
 /// Blanks the status line and shows the cursor, once.
 fn restore(terminal: &mut Terminal) {
     if terminal.cursor_hidden {
@@ -104,7 +121,7 @@ fn restore(terminal: &mut Terminal) {
 /// destructor runs, which would leave the cursor hidden. This one restores
 /// the terminal first, then exits with the status a shell would report
 /// (130 for Ctrl-C; see [`crate::platform::on_stop_request`]).
-fn restore_on_stop_request() {
+pub(crate) fn restore_on_stop_request() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Without a handler, a request to stop still stops the program.
