@@ -47,13 +47,11 @@ impl Lab {
         let (removed, added) = edit(&self.source(base), &self.source(edited));
         let name = self.name;
         assert_eq!(
-            removed,
-            from,
+            removed, from,
             "{name}-{edited} against {name}-{base}: removed lines"
         );
         assert_eq!(
-            added,
-            to,
+            added, to,
             "{name}-{edited} against {name}-{base}: added lines"
         );
     }

@@ -1,7 +1,9 @@
 //! The timeline's pictures and files, pinned from recordings made by hand
 //! (no clock, no scheduler: the same on every machine).
 
-use labs::timeline::{Event, Kind, Recording, Style, Thread, chrome_json, html, picture};
+use labs::timeline::{
+    Event, Kind, Recording, Style, Thread, chrome_json, from_chrome_json, html, picture,
+};
 
 const MS: u64 = 1_000_000;
 
@@ -75,12 +77,18 @@ fn snapshot(name: &str, text: &str) {
 
 #[test]
 fn picture_40_columns_plain() {
-    snapshot("timeline-40-plain", &picture(&[blocking()], &Style::plain(40)));
+    snapshot(
+        "timeline-40-plain",
+        &picture(&[blocking()], &Style::plain(40)),
+    );
 }
 
 #[test]
 fn picture_200_columns_plain() {
-    snapshot("timeline-200-plain", &picture(&[blocking()], &Style::plain(200)));
+    snapshot(
+        "timeline-200-plain",
+        &picture(&[blocking()], &Style::plain(200)),
+    );
 }
 
 #[test]
@@ -106,7 +114,12 @@ fn chrome_json_has_one_complete_event_per_poll_and_named_threads() {
     let threads: Vec<(&str, u64)> = events
         .iter()
         .filter(|e| e["ph"] == "M" && e["name"] == "thread_name")
-        .map(|e| (e["args"]["name"].as_str().unwrap(), e["tid"].as_u64().unwrap()))
+        .map(|e| {
+            (
+                e["args"]["name"].as_str().unwrap(),
+                e["tid"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(threads, [("main", 1), ("tokio-runtime-worker", 2)]);
     let complete: Vec<(&str, u64, f64, f64)> = events
@@ -134,7 +147,9 @@ fn chrome_json_has_one_complete_event_per_poll_and_named_threads() {
     assert_eq!(json["otherData"]["not_recorded"], 12);
     let instants = json_of(&[blocking()]);
     let frames = instants["traceEvents"].as_array().unwrap().iter();
-    let frames = frames.filter(|e| e["ph"] == "i" && e["name"] == "frame").count();
+    let frames = frames
+        .filter(|e| e["ph"] == "i" && e["name"] == "frame")
+        .count();
     assert_eq!(frames, 10);
 }
 
@@ -156,10 +171,15 @@ fn html_is_one_offline_page_with_a_bar_and_a_tooltip_per_poll() {
     // The page's own title, then one per bar and tick.
     assert_eq!(page.matches("<title>").count(), 1 + 4 + 12 + 1 + 10);
     assert!(page.contains("<title>supervisor on main: poll at 0 us, took 1.000 s</title>"));
-    assert!(page.contains("<title>is_prime on tokio-runtime-worker: blocking at 1.0 ms, took 248.0 ms</title>"));
+    assert!(page.contains(
+        "<title>is_prime on tokio-runtime-worker: blocking at 1.0 ms, took 248.0 ms</title>"
+    ));
     assert!(page.contains("12 events not recorded"));
     // Both recordings on one scale: 1.003 s is the full plot (1000 wide), is_prime a quarter of it.
-    assert!(page.contains(r#"x="0.9970" y="121.0" width="247.2582""#), "{page}");
+    assert!(
+        page.contains(r#"x="0.9970" y="121.0" width="247.2582""#),
+        "{page}"
+    );
 }
 
 #[test]
@@ -169,4 +189,15 @@ fn names_are_escaped_in_html() {
     let page = html(&[recording]);
     assert!(page.contains("&lt;main &amp; &quot;co&quot;&gt;"));
     assert!(!page.contains("<main &"));
+}
+
+#[test]
+fn the_json_reads_back_as_it_was_recorded() {
+    let recordings = [blocking(), cured()];
+    let mut expected = recordings.to_vec();
+    // The count of events not recorded is kept for the whole file.
+    expected[0].not_recorded = 12;
+    expected[1].not_recorded = 0;
+    assert_eq!(from_chrome_json(&chrome_json(&recordings)), Ok(expected));
+    assert!(from_chrome_json("{}").is_err());
 }

@@ -63,8 +63,16 @@ fn every_variant_names_its_tasks_the_same_way() {
         let text = LAB.source(variant);
         let lines: Vec<&str> = text.lines().filter(|line| line.contains(wrapper)).collect();
         assert_eq!(lines.len(), 2, "spinner-{variant}: {lines:?}");
-        assert!(lines[0].contains(spinner), "spinner-{variant}: {}", lines[0]);
-        assert!(lines[1].contains(supervisor), "spinner-{variant}: {}", lines[1]);
+        assert!(
+            lines[0].contains(spinner),
+            "spinner-{variant}: {}",
+            lines[0]
+        );
+        assert!(
+            lines[1].contains(supervisor),
+            "spinner-{variant}: {}",
+            lines[1]
+        );
     };
     for variant in [
         "tokio",
@@ -77,10 +85,20 @@ fn every_variant_names_its_tasks_the_same_way() {
         "smol-blocking",
     ] {
         let spinner = r#"spawn(watch("spinner", spin("thinking!")))"#;
-        named(variant, "watch(\"", spinner, r#"watch("supervisor", supervisor("#);
+        named(
+            variant,
+            "watch(\"",
+            spinner,
+            r#"watch("supervisor", supervisor("#,
+        );
     }
     let spinner = r#"span("spinner", || spin("thinking!", done_rx))"#;
-    named("thread", "span(\"", spinner, r#"span("supervisor", || supervisor("#);
+    named(
+        "thread",
+        "span(\"",
+        spinner,
+        r#"span("supervisor", || supervisor("#,
+    );
 }
 
 #[test]

@@ -50,6 +50,75 @@ pub fn chrome_json(recordings: &[Recording]) -> String {
     serde_json::to_string_pretty(&trace).expect("a JSON value always serialises")
 }
 
+/// Reads back what [`chrome_json`] wrote: one recording per `pid`.
+pub fn from_chrome_json(text: &str) -> Result<Vec<Recording>, String> {
+    let trace: Value = serde_json::from_str(text).map_err(|err| format!("not JSON: {err}"))?;
+    let events = trace["traceEvents"]
+        .as_array()
+        .ok_or("no traceEvents: not a trace written by --timeline")?;
+    let mut recordings: Vec<(u64, Recording)> = Vec::new();
+    let mut tids: Vec<(u64, u64, usize)> = Vec::new();
+    let nanos = |value: &Value| (value.as_f64().unwrap_or(0.0) * 1000.0).round() as u64;
+    for event in events {
+        let (Some(pid), Some(tid)) = (event["pid"].as_u64(), event["tid"].as_u64()) else {
+            continue;
+        };
+        let index = match recordings.iter().position(|(p, _)| *p == pid) {
+            Some(index) => index,
+            None => {
+                recordings.push((pid, Recording::default()));
+                recordings.len() - 1
+            }
+        };
+        let recording = &mut recordings[index].1;
+        let name = event["name"].as_str().unwrap_or_default();
+        let label = || {
+            event["args"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let kind = match (event["ph"].as_str(), event["cat"].as_str()) {
+            (Some("M"), _) if name == "process_name" => {
+                recording.label = label();
+                continue;
+            }
+            (Some("M"), _) if name == "thread_name" => {
+                tids.push((pid, tid, recording.threads.len()));
+                recording.threads.push(super::Thread {
+                    name: label(),
+                    events: vec![],
+                });
+                continue;
+            }
+            (Some("X"), Some("poll")) => Kind::Poll,
+            (Some("X"), _) => Kind::Span,
+            (Some("i"), _) => Kind::Instant,
+            _ => continue,
+        };
+        let thread = tids
+            .iter()
+            .find(|(p, t, _)| *p == pid && *t == tid)
+            .map(|(_, _, index)| *index)
+            .ok_or_else(|| format!("an event on thread {tid} before its name"))?;
+        let start = nanos(&event["ts"]);
+        recording.threads[thread].events.push(super::Event {
+            kind,
+            name: name.to_string(),
+            start,
+            end: start + nanos(&event["dur"]),
+        });
+    }
+    let mut recordings: Vec<Recording> = recordings.into_iter().map(|(_, r)| r).collect();
+    if let (Some(first), Some(lost)) = (
+        recordings.first_mut(),
+        trace["otherData"]["not_recorded"].as_u64(),
+    ) {
+        first.not_recorded = lost;
+    }
+    Ok(recordings)
+}
+
 const ROW: f64 = 24.0;
 const LABEL: f64 = 220.0;
 const PLOT: f64 = 1000.0;

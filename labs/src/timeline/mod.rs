@@ -36,7 +36,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-pub use export::{chrome_json, html};
+pub use export::{chrome_json, from_chrome_json, html};
 pub use picture::{Style, picture};
 
 // ---------------------------------------------------------------------------
@@ -84,6 +84,24 @@ pub struct Recording {
 }
 
 impl Recording {
+    /// The events named `name`, each with its thread's name, in the order
+    /// they started.
+    pub fn events_named(&self, name: &str) -> Vec<(&str, &Event)> {
+        let mut events: Vec<(&str, &Event)> = self
+            .threads
+            .iter()
+            .flat_map(|thread| {
+                thread
+                    .events
+                    .iter()
+                    .map(move |event| (thread.name.as_str(), event))
+            })
+            .filter(|(_, event)| event.name == name)
+            .collect();
+        events.sort_by_key(|(_, event)| event.start);
+        events
+    }
+
     /// When the last event ended, in nanoseconds.
     pub fn end(&self) -> u64 {
         let ends = self.threads.iter().flat_map(|thread| &thread.events);
@@ -453,6 +471,9 @@ pub fn destination(value: &str) -> Result<Destination, String> {
             ));
         }
     };
+    if path.is_dir() {
+        return Err(format!("--timeline={shown}: that is a directory"));
+    }
     let temporary = temporary_path(&path);
     std::fs::File::create_new(&temporary)
         .and_then(|_| std::fs::remove_file(&temporary))
