@@ -420,8 +420,8 @@ pub(crate) fn add_option(command: clap::Command) -> clap::Command {
             .require_equals(true)
             .default_missing_value("")
             .help(
-                "Record which task ran on which thread, and when; draw it on stderr \
-                 after the run, or write it to FILE (.html, .json for Perfetto, .txt)",
+                "After the run, draw which task ran on which thread, and when: on \
+                 stderr, or in FILE (.txt, .html, or .json for Perfetto)",
             ),
     )
 }
@@ -471,7 +471,7 @@ pub fn destination(value: &str) -> Result<Destination, String> {
             ));
         }
     };
-    if path.is_dir() {
+    if path.is_dir() || value.ends_with(std::path::is_separator) {
         return Err(format!("--timeline={shown}: that is a directory"));
     }
     let temporary = temporary_path(&path);
