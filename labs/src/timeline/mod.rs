@@ -235,8 +235,11 @@ struct Raw {
 /// its value to other threads: no lock, no `unsafe`).
 struct Buffer {
     thread: String,
-    chunks: Box<[OnceLock<Box<[OnceLock<Raw>]>>]>,
+    chunks: Box<[OnceLock<Chunk>]>,
 }
+
+/// [`CHUNK`] slots, each filled once.
+type Chunk = Box<[OnceLock<Raw>]>;
 
 impl Buffer {
     fn events(&self) -> impl Iterator<Item = &Raw> {

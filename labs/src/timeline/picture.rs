@@ -152,7 +152,8 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
                     continue;
                 };
                 let span = event.kind == Kind::Span;
-                for column in column_of(event.start)..=column_of(event.end) {
+                let (first, last) = (column_of(event.start), column_of(event.end));
+                for (column, cell) in (first..).zip(&mut cells[first..=last]) {
                     let from = (column as u128 * u128::from(total) / columns as u128) as u64;
                     let to = ((column as u128 + 1) * u128::from(total) / columns as u128) as u64;
                     let covered = event
@@ -160,7 +161,6 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
                         .min(to)
                         .saturating_sub(event.start.max(from))
                         .max(1);
-                    let cell = &mut cells[column];
                     if cell.is_none_or(|(was_span, was_covered, _)| {
                         (span, covered) > (was_span, was_covered)
                     }) {
