@@ -169,3 +169,29 @@ fn bad_timeline_values_are_refused_before_the_run() {
         insta::assert_snapshot!("timeline-bad-values", report);
     });
 }
+
+/// Ctrl-C in the middle of a run with `--timeline`: the terminal is
+/// restored, then what was recorded so far is drawn, and the status is 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_still_draws_the_timeline() {
+    let program = env!("CARGO_BIN_EXE_spinner-tokio");
+    let mut terminal = labs_pty::Terminal::start(program, &["--seconds", "30", "--timeline"]);
+    terminal.wait_until_output(" thinking!", DEADLINE);
+    terminal.type_keys("\x03");
+    let run = terminal.finish(DEADLINE);
+    let screen = run.screen();
+    assert_eq!(run.exit_code, 130, "{screen}");
+    assert_eq!(
+        run.cursor(),
+        "hidden while spinning, shown again",
+        "{screen}"
+    );
+    assert!(screen.contains("spinner-tokio: "), "{screen}");
+    assert!(
+        screen.lines().any(|line| line.starts_with("spinner ")),
+        "{screen}"
+    );
+    // The frames the spinner drew were blanked before the picture was drawn.
+    assert!(!screen.contains(" thinking!"), "{screen}");
+}
