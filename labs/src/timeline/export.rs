@@ -270,9 +270,12 @@ text {{ font: 12px monospace; }}
 <p>{legend} <span class="key">| event</span></p>
 <p>Hover a bar: task, thread, start, duration. Wheel: zoom. Drag: pan. Double click: all.</p>
 <svg id="timeline" viewBox="0 0 {width} {height}" data-total-ns="{total}">
+<clipPath id="plot-area"><rect x="0" y="0" width="{PLOT}" height="{height}"/></clipPath>
 <g id="plot" transform="translate({LABEL} 0)">
+<g clip-path="url(#plot-area)">
 <g id="bars">
 {rows}</g>
+</g>
 <text id="axis-start" x="0" y="{axis}">0</text>
 <text id="axis-end" x="{PLOT}" y="{axis}" text-anchor="end">{end}</text>
 </g>

@@ -558,6 +558,40 @@ mod tests {
         assert_eq!(names, ["main", "w 1", "x", "w 2"]);
     }
 
+    /// The only test in this process that records: the recorder is global.
+    #[test]
+    fn a_full_recording_keeps_what_fits_and_counts_the_rest() {
+        start_recording();
+        std::thread::spawn(|| {
+            let watched = watch("task", std::future::ready(()));
+            let mut context = Context::from_waker(std::task::Waker::noop());
+            assert!(std::pin::pin!(watched).poll(&mut context).is_ready());
+            span("work", || ());
+            for _ in 0..MAX_EVENTS {
+                event("tick");
+            }
+        })
+        .join()
+        .unwrap();
+        let recording = stop_recording("test");
+        event("after the end");
+        assert_eq!(recording.threads.len(), 1);
+        let events = &recording.threads[0].events;
+        assert_eq!(events.len(), MAX_EVENTS);
+        assert_eq!(
+            (events[0].kind, events[0].name.as_str()),
+            (Kind::Poll, "task")
+        );
+        assert_eq!(
+            (events[1].kind, events[1].name.as_str()),
+            (Kind::Span, "work")
+        );
+        assert!(events[0].start <= events[0].end && events[0].end <= events[1].start);
+        assert_eq!(recording.not_recorded, 2);
+        let text = picture(&[recording], &Style::plain(80));
+        assert!(text.contains("2 events not recorded"), "{text}");
+    }
+
     #[test]
     fn bad_destinations_are_refused() {
         assert_eq!(destination(""), Ok(Destination::Stderr));
