@@ -128,14 +128,18 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
     };
     let mut out = String::new();
     for recording in recordings {
+        if recording.threads.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}: nothing recorded (this program names no task: see labs::watch, labs::timeline::span)",
+                label(recording)
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "{}: {}, one column = {}",
-            if recording.label.is_empty() {
-                "timeline"
-            } else {
-                &recording.label
-            },
+            label(recording),
             duration(recording.end()),
             duration(total / columns as u64)
         );
@@ -206,6 +210,14 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
         table(&mut out, recording, recordings.len() > 1);
     }
     out
+}
+
+fn label(recording: &Recording) -> &str {
+    if recording.label.is_empty() {
+        "timeline"
+    } else {
+        &recording.label
+    }
 }
 
 fn draw_row(row: &[Option<usize>], tasks: &[Task], colour: bool) -> String {
