@@ -56,6 +56,8 @@ impl StatusLine {
     /// Replaces the line with `text` and leaves the cursor at its start (like
     /// Python's `print(text, end="\r")`), so that a line another thread prints
     /// meanwhile overwrites the frame instead of being appended to it.
+    /// With `--timeline`, each call is recorded as an instant, `frame`, even
+    /// when nothing is drawn (output not a terminal).
     pub fn draw(&self, text: &str) {
         crate::timeline::event("frame");
         if !self.is_terminal {

@@ -10,8 +10,15 @@
 //! ```
 //! Every binary that parses its options with [`crate::parse_args`] (and has
 //! no subcommands) accepts `--timeline[=FILE]`: nothing else to wire. The
-//! picture is drawn when the process exits (main returns, `exit`, Ctrl-C).
-//! Renderers take several [`Recording`]s, drawn on one time scale.
+//! picture is drawn when the process exits (main returns, `exit`, Ctrl-C,
+//! after the terminal is restored). A bad FILE is refused before the lab
+//! runs (one line, exit status 2); the file is written whole or not at all.
+//!
+//! Reading and drawing: [`from_chrome_json`] reads a `.json` back into
+//! [`Recording`]s; [`picture`], [`html`] and [`chrome_json`] each take
+//! several recordings and draw them on one time scale (for comparing
+//! variants); tests run a binary with `labs::testkit::run_with_timeline`
+//! and look at [`Recording::events_named`], never at exact times.
 //!
 //! Off (the default) a watched poll costs one relaxed atomic load and
 //! nothing else. On, each thread records into a buffer of its own, registered
