@@ -195,3 +195,33 @@ fn ctrl_c_still_draws_the_timeline() {
     // The frames the spinner drew were blanked before the picture was drawn.
     assert!(!screen.contains(" thinking!"), "{screen}");
 }
+
+/// On a terminal the picture is in colour; `NO_COLOR` asks for plain letters.
+#[cfg(unix)]
+#[test]
+fn the_picture_is_coloured_unless_no_color() {
+    let program = env!("CARGO_BIN_EXE_spinner-tokio");
+    let args = ["--seconds", "0.3", "--timeline"];
+    let coloured = labs_pty::Command::new(program)
+        .args(&args)
+        .env_remove("NO_COLOR");
+    let plain = labs_pty::Command::new(program)
+        .args(&args)
+        .env("NO_COLOR", "1");
+    let (coloured, plain) = (coloured.run(DEADLINE), plain.run(DEADLINE));
+    let background = "\x1b[48;5;";
+    assert!(
+        coloured.text().contains(background),
+        "{:?}",
+        coloured.text()
+    );
+    assert!(!plain.text().contains(background), "{:?}", plain.text());
+    // The same picture either way.
+    let rows = |run: &labs_pty::Run| {
+        run.screen()
+            .lines()
+            .filter(|l| l.starts_with("main "))
+            .count()
+    };
+    assert_eq!((rows(&coloured), rows(&plain)), (1, 1));
+}
