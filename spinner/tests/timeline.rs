@@ -196,7 +196,8 @@ fn ctrl_c_still_draws_the_timeline() {
     assert!(!screen.contains(" thinking!"), "{screen}");
 }
 
-/// On a terminal the picture is in colour; `NO_COLOR` asks for plain letters.
+/// On a terminal the picture is in colour; `NO_COLOR` (which crossterm
+/// honours too) and a pipe get plain letters.
 #[cfg(unix)]
 #[test]
 fn the_picture_is_coloured_unless_no_color() {
@@ -216,6 +217,12 @@ fn the_picture_is_coloured_unless_no_color() {
         coloured.text()
     );
     assert!(!plain.text().contains(background), "{:?}", plain.text());
+    // Piped: plain letters too.
+    let piped = run(
+        Command::new(program).args(args).env_remove("NO_COLOR"),
+        DEADLINE,
+    );
+    assert!(!piped.stderr.contains('\x1b'), "{:?}", piped.stderr);
     // The same picture either way.
     let rows = |run: &labs_pty::Run| {
         run.screen()
