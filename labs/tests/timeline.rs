@@ -37,7 +37,7 @@ fn blocking() -> Recording {
                 ],
             },
             Thread {
-                name: "tokio-runtime-worker 1".into(),
+                name: "tokio-rt-worker 1".into(),
                 events: worker,
             },
         ],
@@ -61,7 +61,7 @@ fn cured() -> Recording {
                 ],
             },
             Thread {
-                name: "tokio-runtime-worker".into(),
+                name: "tokio-rt-worker".into(),
                 events: vec![event(Kind::Span, "is_prime", 1, 249)],
             },
         ],
@@ -121,7 +121,7 @@ fn chrome_json_has_one_complete_event_per_poll_and_named_threads() {
             )
         })
         .collect();
-    assert_eq!(threads, [("main", 1), ("tokio-runtime-worker", 2)]);
+    assert_eq!(threads, [("main", 1), ("tokio-rt-worker", 2)]);
     let complete: Vec<(&str, u64, f64, f64)> = events
         .iter()
         .filter(|e| e["ph"] == "X")
@@ -171,9 +171,11 @@ fn html_is_one_offline_page_with_a_bar_and_a_tooltip_per_poll() {
     // The page's own title, then one per bar and tick.
     assert_eq!(page.matches("<title>").count(), 1 + 4 + 12 + 1 + 10);
     assert!(page.contains("<title>supervisor on main: poll at 0 us, took 1.000 s</title>"));
-    assert!(page.contains(
-        "<title>is_prime on tokio-runtime-worker: blocking at 1.0 ms, took 248.0 ms</title>"
-    ));
+    assert!(
+        page.contains(
+            "<title>is_prime on tokio-rt-worker: blocking at 1.0 ms, took 248.0 ms</title>"
+        )
+    );
     assert!(page.contains("12 events not recorded"));
     // Both recordings on one scale: 1.003 s is the full plot (1000 wide), is_prime a quarter of it.
     assert!(

@@ -74,8 +74,8 @@ pub struct Event {
 /// One thread of a recording, with its events in the order they happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thread {
-    /// As the runtime named it (`main`, `tokio-runtime-worker`, ...),
-    /// numbered when several threads share a name: `tokio-runtime-worker 2`.
+    /// As the runtime named it (`main`, `tokio-rt-worker`, ...),
+    /// numbered when several threads share a name: `tokio-rt-worker 2`.
     pub name: String,
     pub events: Vec<Event>,
 }
@@ -370,8 +370,8 @@ pub fn stop_recording(label: &str) -> Recording {
     }
 }
 
-/// `tokio-runtime-worker`, `tokio-runtime-worker` becomes
-/// `tokio-runtime-worker 1`, `tokio-runtime-worker 2`.
+/// `tokio-rt-worker`, `tokio-rt-worker` becomes
+/// `tokio-rt-worker 1`, `tokio-rt-worker 2`.
 fn number_shared_names(threads: &mut [Thread]) {
     let names: Vec<String> = threads.iter().map(|thread| thread.name.clone()).collect();
     let mut seen: Vec<(String, usize)> = Vec::new();

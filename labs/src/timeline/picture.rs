@@ -156,7 +156,11 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
                     continue;
                 };
                 let span = event.kind == Kind::Span;
+                // A column shows the event if it covers half of it, or
+                // holds its middle: a short poll is one letter, not two
+                // when it straddles a border.
                 let (first, last) = (column_of(event.start), column_of(event.end));
+                let middle = column_of(event.start + (event.end - event.start) / 2);
                 for (column, cell) in (first..).zip(&mut cells[first..=last]) {
                     let from = (column as u128 * u128::from(total) / columns as u128) as u64;
                     let to = ((column as u128 + 1) * u128::from(total) / columns as u128) as u64;
@@ -165,6 +169,9 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
                         .min(to)
                         .saturating_sub(event.start.max(from))
                         .max(1);
+                    if column != middle && covered * 2 < to - from {
+                        continue;
+                    }
                     if cell.is_none_or(|(was_span, was_covered, _)| {
                         (span, covered) > (was_span, was_covered)
                     }) {
