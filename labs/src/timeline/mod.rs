@@ -453,7 +453,9 @@ pub(crate) fn start_if_asked(matches: &clap::ArgMatches) {
                 .map(|stem| stem.to_string_lossy().into_owned())
         })
         .unwrap_or_default();
-    let _ = FINISH.set((label, destination));
+    if FINISH.set((label, destination)).is_err() {
+        return; // asked already: one recording, one picture
+    }
     start_recording();
     crate::platform::at_exit(finish_at_exit);
     // Ctrl-C must draw the picture too: the stop handler exits, and exiting draws it.
