@@ -123,7 +123,7 @@ fn restore(terminal: &mut Terminal) {
 /// destructor runs, which would leave the cursor hidden. This one restores
 /// the terminal first, then exits with the status a shell would report
 /// (130 for Ctrl-C; see [`crate::platform::on_stop_request`]).
-pub(crate) fn restore_on_stop_request() {
+fn restore_on_stop_request() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Without a handler, a request to stop still stops the program.

@@ -10,8 +10,10 @@
 //! ```
 //! Every binary that parses its options with [`crate::parse_args`] (and has
 //! no subcommands) accepts `--timeline[=FILE]`: nothing else to wire. The
-//! picture is drawn when the process exits (main returns, `exit`, Ctrl-C,
-//! after the terminal is restored). A bad FILE is refused before the lab
+//! picture is drawn when the process exits (main returns, `exit`, Ctrl-C
+//! in a program that handles it: every one that draws a `StatusLine`, after
+//! the terminal is restored, and the servers; one that Ctrl-C kills outright
+//! draws nothing). A bad FILE is refused before the lab
 //! runs (one line, exit status 2); the file is written whole or not at all.
 //!
 //! Reading and drawing: [`from_chrome_json`] reads a `.json` back into
@@ -457,9 +459,11 @@ pub(crate) fn start_if_asked(matches: &clap::ArgMatches) {
         return; // asked already: one recording, one picture
     }
     start_recording();
+    // Exiting draws it, also on Ctrl-C where the program handles it (a
+    // status line's handler restores the terminal, then exits). No handler
+    // of its own is installed here: it would cut short a lab's own (a
+    // server's grace period).
     crate::platform::at_exit(finish_at_exit);
-    // Ctrl-C must draw the picture too: the stop handler exits, and exiting draws it.
-    crate::term::restore_on_stop_request();
 }
 
 /// Checks `--timeline=FILE`: a known extension, and a file that can be
