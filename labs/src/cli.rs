@@ -26,7 +26,16 @@ pub use crate::platform::{CLOSED_PIPE, CLOSED_TERMINAL};
 /// end the program quietly.
 pub fn parse_args<T: clap::Parser>() -> T {
     end_quietly_when_the_reader_is_gone();
-    T::try_parse().unwrap_or_else(|err| match err.kind() {
+    // Every lab also gets `--timeline[=FILE]` (see `crate::timeline`).
+    let parsed = crate::timeline::add_option(<T as clap::CommandFactory>::command())
+        .try_get_matches()
+        .and_then(|mut matches| {
+            Ok((
+                <T as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)?,
+                matches,
+            ))
+        });
+    let (args, matches) = parsed.unwrap_or_else(|err| match err.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => err.exit(),
@@ -34,7 +43,9 @@ pub fn parse_args<T: clap::Parser>() -> T {
             eprintln!("{} (see --help)", message(err));
             exit(USAGE_ERROR)
         }
-    })
+    });
+    crate::timeline::start_if_asked(&matches);
+    args
 }
 
 /// clap's error in one line, every value the person typed in it [`echo`]ed.

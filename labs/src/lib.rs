@@ -13,6 +13,8 @@ pub mod platform;
 pub mod slides;
 pub mod term;
 pub mod testkit;
+pub mod timeline;
 
 pub use cli::parse_args;
 pub use term::StatusLine;
+pub use timeline::watch;

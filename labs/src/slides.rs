@@ -38,16 +38,20 @@ impl Lab {
     /// Asserts that variant `edited` is variant `base` with the one line
     /// `from` replaced by `to` (compared without indentation).
     pub fn assert_one_line_edit(&self, base: &str, edited: &str, from: &str, to: &str) {
+        self.assert_edit(base, edited, &[from], &[to]);
+    }
+
+    /// Asserts that variant `edited` is variant `base` with the lines `from`
+    /// replaced by the lines `to` (one statement that rustfmt splits, say).
+    pub fn assert_edit(&self, base: &str, edited: &str, from: &[&str], to: &[&str]) {
         let (removed, added) = edit(&self.source(base), &self.source(edited));
         let name = self.name;
         assert_eq!(
-            removed,
-            [from],
+            removed, from,
             "{name}-{edited} against {name}-{base}: removed lines"
         );
         assert_eq!(
-            added,
-            [to],
+            added, to,
             "{name}-{edited} against {name}-{base}: added lines"
         );
     }

@@ -56,7 +56,10 @@ impl StatusLine {
     /// Replaces the line with `text` and leaves the cursor at its start (like
     /// Python's `print(text, end="\r")`), so that a line another thread prints
     /// meanwhile overwrites the frame instead of being appended to it.
+    /// With `--timeline`, each call is recorded as an instant, `frame`, even
+    /// when nothing is drawn (output not a terminal).
     pub fn draw(&self, text: &str) {
+        crate::timeline::event("frame");
         if !self.is_terminal {
             return;
         }
@@ -88,6 +91,22 @@ impl Drop for StatusLine {
             restore(&mut terminal());
         }
     }
+}
+
+/// Writes `line` and a newline on stderr in one write, never in the middle
+/// of a status line's frame: under the same lock as [`StatusLine::draw`], the
+/// frame is blanked first (the next one draws on the line below).
+pub fn print_line_on_stderr(line: &str) {
+    let terminal = terminal();
+    if terminal.cursor_hidden {
+        let mut out = io::stdout().lock();
+        let _ =
+            queue!(out, MoveToColumn(0), Clear(ClearType::CurrentLine)).and_then(|()| out.flush());
+    }
+    let mut err = io::stderr().lock();
+    let _ = err
+        .write_all(format!("{line}\n").as_bytes())
+        .and_then(|()| err.flush());
 }
 
 /// Blanks the status line and shows the cursor, once.

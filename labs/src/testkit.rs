@@ -55,6 +55,32 @@ pub fn run(command: &mut Command, deadline: Duration) -> Output {
     }
 }
 
+/// Runs `command` (a lab binary) with `--timeline=FILE.json` in a fresh
+/// temporary directory, like [`run`], and reads back what it recorded. The
+/// directory is removed afterwards.
+pub fn run_with_timeline(
+    command: &mut Command,
+    deadline: Duration,
+) -> (Output, crate::timeline::Recording) {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run_number = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("labs-timeline-{}-{run_number}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("run.json");
+    let output = run(
+        command.arg(format!("--timeline={}", file.display())),
+        deadline,
+    );
+    let text = std::fs::read_to_string(&file);
+    let _ = std::fs::remove_dir_all(&dir);
+    let text =
+        text.unwrap_or_else(|err| panic!("{command:?} wrote no timeline ({err}): {output:?}"));
+    let mut recordings = crate::timeline::from_chrome_json(&text).expect("the timeline reads back");
+    assert_eq!(recordings.len(), 1, "{command:?}: one recording");
+    (output, recordings.remove(0))
+}
+
 /// Waits for `child` until `until`; kills it and fails the test after that.
 pub fn wait(child: &mut Child, until: Instant, what: &dyn std::fmt::Debug) -> ExitStatus {
     loop {

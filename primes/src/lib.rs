@@ -1,14 +1,12 @@
 //! What the primes variants share that is not the lesson: the primality
 //! check itself (the same trial division everywhere), the lab's numbers, the
-//! options, the lines the programs print, and the debug mode's watcher.
+//! options, the lines the programs print. Debug mode's watcher is
+//! `labs::watch`, which also draws the timeline (`--timeline`).
 //! The terminal line the spinners draw on is `labs::StatusLine`.
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// The largest number the lab accepts: 10^18. Its trial division takes
@@ -47,8 +45,13 @@ pub const NUMBERS: [u64; 20] = [
 
 /// Trial division, as in the Python original: `n` is prime when no odd
 /// number from 3 up to its square root divides it. Pure CPU work: it never
-/// waits for anything, and it takes as long as it takes.
+/// waits for anything, and it takes as long as it takes. With `--timeline`,
+/// each check is drawn as blocking work named `is_prime` on its thread.
 pub fn is_prime(n: u64) -> bool {
+    labs::timeline::span("is_prime", || trial_division(n))
+}
+
+fn trial_division(n: u64) -> bool {
     if n < 2 {
         return false;
     }
@@ -184,64 +187,14 @@ pub struct AsyncArgs {
 pub const SLOW_POLL: Duration = Duration::from_millis(100);
 
 impl AsyncArgs {
-    /// With `--debug`, turns the watch on: from now on every [`watch`]ed
-    /// task reports each poll longer than `--slow-poll`. Without it, does
-    /// nothing, and a watched task costs one check per poll.
+    /// With `--debug`, turns the watch on: from now on every task wrapped in
+    /// [`labs::watch`] reports each poll longer than `--slow-poll`. Without
+    /// it, does nothing, and a watched task costs one check per poll.
     pub fn debug_mode(&self) {
         if self.debug || self.slow_poll.is_some() {
             let slow_poll = self.slow_poll.map_or(SLOW_POLL, Duration::from_millis);
-            // Only the first call counts; main makes the only one.
-            let _ = THRESHOLD.set(slow_poll);
+            labs::timeline::warn_slow_polls(slow_poll);
         }
-    }
-}
-
-/// Set by [`AsyncArgs::debug_mode`] with `--debug`: the longest poll that
-/// is not reported.
-static THRESHOLD: OnceLock<Duration> = OnceLock::new();
-
-/// Wraps the future of a task so that, in debug mode, every poll is timed
-/// and a poll longer than the threshold is reported on stderr, naming the
-/// task, as asyncio's debug mode reports `Executing <Task ...> took 1.001
-/// seconds`. Works on every runtime: it is only a future around a future.
-pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
-    Watched {
-        name,
-        future: Box::pin(future),
-    }
-}
-
-/// A future that times each of its polls: see [`watch`].
-pub struct Watched<F> {
-    name: &'static str,
-    future: Pin<Box<F>>,
-}
-
-impl<F: Future> Future for Watched<F> {
-    type Output = F::Output;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let Some(&slow_poll) = THRESHOLD.get() else {
-            return self.future.as_mut().poll(cx);
-        };
-        let started = Instant::now();
-        let poll = self.future.as_mut().poll(cx);
-        let took = started.elapsed();
-        if took > slow_poll {
-            eprintln!(
-                "debug: executing task '{}' took {:.3} seconds in one poll (more than --slow-poll {} ms)",
-                self.name,
-                took.as_secs_f64(),
-                slow_poll.as_millis()
-            );
-        }
-        poll
-    }
-}
-
-impl<F> fmt::Debug for Watched<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Watched").field("name", &self.name).finish()
     }
 }
 

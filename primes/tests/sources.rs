@@ -60,6 +60,15 @@ fn the_watch_costs_no_line_and_is_the_same_in_every_async_variant() {
             "{variant}"
         );
     }
+    // The thread variant names its thread's function and main's work with `span`.
+    let thread = LAB.source("thread");
+    let spans: Vec<&str> = thread
+        .lines()
+        .filter(|line| line.contains("span(\""))
+        .collect();
+    assert_eq!(spans.len(), 2, "primes-thread: {spans:?}");
+    assert!(spans[0].contains(r#"spawn(move || span("spinner", || spin("thinking!", done_rx)))"#));
+    assert!(spans[1].contains(r#"span("supervisor", || supervisor("#));
 }
 
 #[test]

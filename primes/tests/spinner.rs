@@ -78,6 +78,28 @@ fn debug_mode_names_the_task_that_blocks() {
     }
 }
 
+/// `--timeline` shows where the check ran: on a thread of tokio's blocking
+/// pool, never on the runtime's one thread (`main`), where the tasks run.
+#[test]
+fn the_cured_check_runs_on_a_blocking_pool_thread() {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_primes-tokio"));
+    let (output, recording) =
+        labs::testkit::run_with_timeline(command.args(["--number", DEBUG_NUMBER]), DEADLINE);
+    assert!(output.status.success(), "{output:?}");
+    let checks = recording.events_named("is_prime");
+    assert_eq!(checks.len(), 1, "{recording:#?}");
+    let task_threads: Vec<&str> = ["supervisor", "spinner"]
+        .iter()
+        .flat_map(|task| recording.events_named(task))
+        .map(|(thread, _)| thread)
+        .collect();
+    assert!(
+        task_threads.iter().all(|thread| *thread == "main"),
+        "{recording:#?}"
+    );
+    assert_ne!(checks[0].0, "main", "{recording:#?}");
+}
+
 #[cfg(unix)]
 mod terminal {
     use super::snapshot;

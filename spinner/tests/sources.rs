@@ -27,11 +27,15 @@ fn the_current_thread_experiment_only_changes_the_runtime() {
 
 #[test]
 fn the_spawned_experiment_only_spawns_the_supervisor() {
-    LAB.assert_one_line_edit(
+    LAB.assert_edit(
         "tokio-blocking",
         "tokio-spawned-blocking",
-        "let result = supervisor(args.seconds).await;",
-        "let result = tokio::spawn(supervisor(args.seconds)).await.unwrap();",
+        &[r#"let result = watch("supervisor", supervisor(args.seconds)).await;"#],
+        &[
+            r#"let result = tokio::spawn(watch("supervisor", supervisor(args.seconds)))"#,
+            ".await",
+            ".unwrap();",
+        ],
     );
 }
 
@@ -49,6 +53,52 @@ fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
     let thread = LAB.source("thread");
     assert_eq!(functions(&thread), functions(&tokio));
     assert_eq!(callouts(&thread), [1, 2, 3, 4, 5, 6, 7, 8]);
+}
+
+/// Naming the tasks for `--timeline` costs no line: one wrapper where each
+/// is started, the same in every variant (`span` for a thread's function).
+#[test]
+fn every_variant_names_its_tasks_the_same_way() {
+    let named = |variant: &str, wrapper: &str, spinner: &str, supervisor: &str| {
+        let text = LAB.source(variant);
+        let lines: Vec<&str> = text.lines().filter(|line| line.contains(wrapper)).collect();
+        assert_eq!(lines.len(), 2, "spinner-{variant}: {lines:?}");
+        assert!(
+            lines[0].contains(spinner),
+            "spinner-{variant}: {}",
+            lines[0]
+        );
+        assert!(
+            lines[1].contains(supervisor),
+            "spinner-{variant}: {}",
+            lines[1]
+        );
+    };
+    for variant in [
+        "tokio",
+        "tokio-blocking",
+        "tokio-current-thread-blocking",
+        "tokio-spawned-blocking",
+        "async-std",
+        "async-std-blocking",
+        "smol",
+        "smol-blocking",
+    ] {
+        let spinner = r#"spawn(watch("spinner", spin("thinking!")))"#;
+        named(
+            variant,
+            "watch(\"",
+            spinner,
+            r#"watch("supervisor", supervisor("#,
+        );
+    }
+    let spinner = r#"span("spinner", || spin("thinking!", done_rx))"#;
+    named(
+        "thread",
+        "span(\"",
+        spinner,
+        r#"span("supervisor", || supervisor("#,
+    );
 }
 
 #[test]

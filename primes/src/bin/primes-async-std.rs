@@ -10,8 +10,8 @@
 use std::time::{Duration, Instant};
 
 use async_std::task;
-use labs::StatusLine;
-use primes::{AsyncArgs, watch};
+use labs::{StatusLine, watch};
+use primes::AsyncArgs;
 
 async fn spin(msg: &str) {
     let line = StatusLine::new(); // <1>

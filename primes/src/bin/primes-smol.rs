@@ -9,8 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use labs::StatusLine;
-use primes::{AsyncArgs, watch};
+use labs::{StatusLine, watch};
+use primes::AsyncArgs;
 use smol::{Executor, Timer};
 
 async fn spin(msg: &str) {

@@ -11,6 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use labs::StatusLine;
+use labs::timeline::span;
 use primes::Args;
 
 fn spin(msg: &str, done: Receiver<()>) {
@@ -30,7 +31,7 @@ fn slow(n: u64) -> bool {
 
 fn supervisor(n: u64) -> bool {
     let (done_tx, done_rx) = mpsc::channel();
-    let spinner = thread::spawn(move || spin("thinking!", done_rx)); // <4>
+    let spinner = thread::spawn(move || span("spinner", || spin("thinking!", done_rx))); // <4>
     let prime = slow(n); // <5>
     drop(done_tx); // <6>
     spinner.join().expect("the spinner thread does not panic"); // <7>
@@ -40,6 +41,6 @@ fn supervisor(n: u64) -> bool {
 fn main() {
     let args: Args = labs::parse_args();
     let started = Instant::now();
-    let prime = supervisor(args.number);
+    let prime = span("supervisor", || supervisor(args.number));
     println!("{}", primes::answer(args.number, prime, started.elapsed()));
 }

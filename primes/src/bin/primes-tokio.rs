@@ -13,8 +13,8 @@
 
 use std::time::{Duration, Instant};
 
-use labs::StatusLine;
-use primes::{AsyncArgs, watch};
+use labs::{StatusLine, watch};
+use primes::AsyncArgs;
 use tokio::task::JoinError;
 
 async fn spin(msg: &str) {

@@ -10,6 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use labs::StatusLine;
+use labs::timeline::span;
 use spinner::Args;
 
 fn spin(msg: &str, done: Receiver<()>) {
@@ -32,7 +33,7 @@ fn supervisor(delay: Duration) -> u32 {
     let (done_tx, done_rx) = mpsc::channel();
     let spinner = thread::Builder::new()
         .name("spinner".into())
-        .spawn(move || spin("thinking!", done_rx))
+        .spawn(move || span("spinner", || spin("thinking!", done_rx)))
         .expect("the OS can start one more thread"); // <4>
     println!("spinner object: {:?}", spinner.thread()); // <5>
     let result = slow(delay); // <6>
@@ -43,6 +44,6 @@ fn supervisor(delay: Duration) -> u32 {
 
 fn main() {
     let args: Args = labs::parse_args();
-    let result = supervisor(args.seconds);
+    let result = span("supervisor", || supervisor(args.seconds));
     println!("Answer: {result}");
 }

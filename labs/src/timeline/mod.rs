@@ -1,0 +1,615 @@
+//! The timeline: who ran when, on which thread. Every lab can draw it.
+//!
+//! ```text
+//! labs::watch("spinner", spin("thinking!"))   // a task: each poll is recorded (wrap it where it is spawned)
+//! labs::timeline::span("spinner", || spin())  // blocking work: a thread's function, a spawn_blocking closure
+//! labs::timeline::event("frame")              // an instant: a frame drawn, a request sent (StatusLine::draw does it)
+//! labs::timeline::warn_slow_polls(limit)      // debug mode: a watched poll longer than `limit` is reported on stderr
+//! cargo run --bin spinner-tokio -- --timeline               # the picture on stderr after the run
+//! cargo run --bin spinner-tokio -- --timeline=run.html      # or .json (Perfetto, chrome://tracing) or .txt
+//! ```
+//! Every binary that parses its options with [`crate::parse_args`] (and has
+//! no subcommands) accepts `--timeline[=FILE]`: nothing else to wire. The
+//! picture is drawn when the process exits (main returns, `exit`, Ctrl-C
+//! in a program that handles it: every one that draws a `StatusLine`, after
+//! the terminal is restored, and the servers; one that Ctrl-C kills outright
+//! draws nothing). A bad FILE is refused before the lab
+//! runs (one line, exit status 2); the file is written whole or not at all.
+//!
+//! Reading and drawing: [`from_chrome_json`] reads a `.json` back into
+//! [`Recording`]s; [`picture`], [`html`] and [`chrome_json`] each take
+//! several recordings and draw them on one time scale (for comparing
+//! variants); tests run a binary with `labs::testkit::run_with_timeline`
+//! and look at [`Recording::events_named`], never at exact times.
+//!
+//! Off (the default) a watched poll costs one relaxed atomic load and
+//! nothing else. On, each thread records into a buffer of its own, registered
+//! once, and no event takes a lock; memory is bounded ([`MAX_EVENTS`]), and
+//! the picture says how many events were not recorded past it.
+//!
+//! Why hand-written and not `tracing`: the labs need three calls, one
+//! clock and one buffer per thread; `tracing` plus a subscriber would add
+//! crates to every lab's build and a subscriber set-up to every `main`, and
+//! its spans would still need this code to turn them into polls per thread.
+
+mod export;
+mod picture;
+
+use std::cell::Cell;
+use std::fmt;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+pub use export::{chrome_json, from_chrome_json, html};
+pub use picture::{Style, picture};
+
+// ---------------------------------------------------------------------------
+// What is recorded.
+
+/// What an [`Event`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One poll of a watched task.
+    Poll,
+    /// Blocking work run inside [`span`].
+    Span,
+    /// An instant: [`event`].
+    Instant,
+}
+
+/// One recorded event, in nanoseconds since the recording started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub kind: Kind,
+    /// The task's, the span's or the instant's name.
+    pub name: String,
+    pub start: u64,
+    /// The same as `start` for an instant.
+    pub end: u64,
+}
+
+/// One thread of a recording, with its events in the order they happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thread {
+    /// As the runtime named it (`main`, `tokio-rt-worker`, ...),
+    /// numbered when several threads share a name: `tokio-rt-worker 2`.
+    pub name: String,
+    pub events: Vec<Event>,
+}
+
+/// What one run recorded: its threads, and how many events were not
+/// recorded because the buffers were full.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recording {
+    /// What ran: the program's name (`spinner-tokio`).
+    pub label: String,
+    pub threads: Vec<Thread>,
+    pub not_recorded: u64,
+}
+
+impl Recording {
+    /// The events named `name`, each with its thread's name, in the order
+    /// they started.
+    pub fn events_named(&self, name: &str) -> Vec<(&str, &Event)> {
+        let mut events: Vec<(&str, &Event)> = self
+            .threads
+            .iter()
+            .flat_map(|thread| {
+                thread
+                    .events
+                    .iter()
+                    .map(move |event| (thread.name.as_str(), event))
+            })
+            .filter(|(_, event)| event.name == name)
+            .collect();
+        events.sort_by_key(|(_, event)| event.start);
+        events
+    }
+
+    /// When the last event ended, in nanoseconds.
+    pub fn end(&self) -> u64 {
+        let ends = self.threads.iter().flat_map(|thread| &thread.events);
+        ends.map(|event| event.end).max().unwrap_or(0)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The API: watch, span, event.
+
+/// Whether anybody looks at polls (the timeline, or debug mode's warning):
+/// the one load a watched poll costs when nobody does.
+static WATCHING: AtomicBool = AtomicBool::new(false);
+/// Whether events are recorded.
+static RECORDING: AtomicBool = AtomicBool::new(false);
+/// Debug mode's threshold in nanoseconds; 0 when off.
+static SLOW_POLL: AtomicU64 = AtomicU64::new(0);
+
+/// Wraps a task's future so that each of its polls is timed and recorded
+/// under `name`, on every runtime (it is only a future around a future):
+/// `tokio::spawn(labs::watch("spinner", spin("thinking!")))`, as asyncio's
+/// `create_task(coro, name=...)` names a task.
+pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
+    Watched {
+        name,
+        future: Box::pin(future),
+    }
+}
+
+/// A future that times each of its polls: see [`watch`].
+pub struct Watched<F> {
+    name: &'static str,
+    future: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for Watched<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        if !WATCHING.load(Ordering::Relaxed) {
+            return self.future.as_mut().poll(cx);
+        }
+        let start = now();
+        let poll = self.future.as_mut().poll(cx);
+        let end = now();
+        record(Kind::Poll, self.name, start, end);
+        warn_if_slow(self.name, end - start);
+        poll
+    }
+}
+
+impl<F> fmt::Debug for Watched<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Watched").field("name", &self.name).finish()
+    }
+}
+
+/// Runs `work` and records it as blocking work named `name` on this thread:
+/// a thread's function, a `spawn_blocking` or `unblock` closure.
+pub fn span<R>(name: &'static str, work: impl FnOnce() -> R) -> R {
+    if !RECORDING.load(Ordering::Relaxed) {
+        return work();
+    }
+    let start = now();
+    let result = work();
+    record(Kind::Span, name, start, now());
+    result
+}
+
+/// Records an instant named `name` on this thread: a spinner frame drawn,
+/// a request sent, a connection closed.
+pub fn event(name: &'static str) {
+    if RECORDING.load(Ordering::Relaxed) {
+        let at = now();
+        record(Kind::Instant, name, at, at);
+    }
+}
+
+/// Debug mode, as asyncio's: from now on, each poll of a [`watch`]ed task
+/// that takes longer than `limit` is reported on stderr, naming the task and
+/// the `--slow-poll` option that sets the limit. The report is written in
+/// one piece, never in the middle of a status line's frame.
+pub fn warn_slow_polls(limit: Duration) {
+    let nanos = u64::try_from(limit.as_nanos()).unwrap_or(u64::MAX).max(1);
+    SLOW_POLL.store(nanos, Ordering::Relaxed);
+    WATCHING.store(true, Ordering::Relaxed);
+}
+
+fn warn_if_slow(task: &str, took: u64) {
+    let limit = SLOW_POLL.load(Ordering::Relaxed);
+    if limit != 0 && took > limit {
+        crate::term::print_line_on_stderr(&format!(
+            "debug: executing task '{task}' took {:.3} seconds in one poll (more than --slow-poll {} ms)",
+            Duration::from_nanos(took).as_secs_f64(),
+            limit / 1_000_000
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The recorder: one buffer per thread, written by that thread alone.
+
+/// The most events one run records, all threads together (about 12 MB).
+pub const MAX_EVENTS: usize = CHUNK * MAX_CHUNKS;
+/// Events are stored in chunks of this many, allocated as a thread needs them.
+const CHUNK: usize = 1024;
+/// Chunks for all threads together.
+const MAX_CHUNKS: usize = 256;
+
+static CHUNKS_LEFT: AtomicUsize = AtomicUsize::new(MAX_CHUNKS);
+static NOT_RECORDED: AtomicU64 = AtomicU64::new(0);
+static THREADS: Mutex<Vec<Arc<Buffer>>> = Mutex::new(Vec::new());
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+/// Nanoseconds since the recording started, on one monotonic clock.
+fn now() -> u64 {
+    let epoch = *EPOCH.get_or_init(Instant::now);
+    u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+#[derive(Debug)]
+struct Raw {
+    kind: Kind,
+    name: &'static str,
+    start: u64,
+    end: u64,
+}
+
+/// A thread's events. Its thread fills the slots in order, each once; the
+/// reader at the end takes the slots filled so far (a `OnceLock` publishes
+/// its value to other threads: no lock, no `unsafe`).
+struct Buffer {
+    thread: String,
+    chunks: Box<[OnceLock<Chunk>]>,
+}
+
+/// [`CHUNK`] slots, each filled once.
+type Chunk = Box<[OnceLock<Raw>]>;
+
+impl Buffer {
+    fn events(&self) -> impl Iterator<Item = &Raw> {
+        self.chunks
+            .iter()
+            .map_while(OnceLock::get)
+            .flat_map(|chunk| chunk.iter())
+            .map_while(OnceLock::get)
+    }
+}
+
+/// This thread's buffer, and the next slot to fill.
+struct Local {
+    buffer: Arc<Buffer>,
+    next: Cell<usize>,
+}
+
+thread_local! {
+    static LOCAL: Local = Local::register();
+}
+
+impl Local {
+    /// Registers this thread's buffer: once per thread, the only lock taken.
+    fn register() -> Local {
+        let current = std::thread::current();
+        let buffer = Arc::new(Buffer {
+            thread: current.name().unwrap_or("unnamed").to_string(),
+            chunks: (0..MAX_CHUNKS).map(|_| OnceLock::new()).collect(),
+        });
+        lock_threads().push(Arc::clone(&buffer));
+        Local {
+            buffer,
+            next: Cell::new(0),
+        }
+    }
+
+    fn push(&self, raw: Raw) {
+        let next = self.next.get();
+        let Some(chunk) = self.buffer.chunks.get(next / CHUNK) else {
+            return not_recorded();
+        };
+        let chunk = match chunk.get() {
+            Some(chunk) => chunk,
+            None if take_a_chunk() => {
+                chunk.get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect())
+            }
+            None => return not_recorded(),
+        };
+        let _ = chunk[next % CHUNK].set(raw);
+        self.next.set(next + 1);
+    }
+}
+
+fn take_a_chunk() -> bool {
+    CHUNKS_LEFT
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(1)
+        })
+        .is_ok()
+}
+
+fn not_recorded() {
+    NOT_RECORDED.fetch_add(1, Ordering::Relaxed);
+}
+
+fn lock_threads() -> std::sync::MutexGuard<'static, Vec<Arc<Buffer>>> {
+    THREADS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn record(kind: Kind, name: &'static str, start: u64, end: u64) {
+    if !RECORDING.load(Ordering::Relaxed) {
+        return;
+    }
+    let raw = Raw {
+        kind,
+        name,
+        start,
+        end,
+    };
+    // A thread being torn down has no buffer any more: its last events go uncounted.
+    if LOCAL.try_with(|local| local.push(raw)).is_err() {
+        not_recorded();
+    }
+}
+
+/// Starts recording (the clock's zero is now, or the first watched poll).
+pub fn start_recording() {
+    now();
+    RECORDING.store(true, Ordering::Relaxed);
+    WATCHING.store(true, Ordering::Relaxed);
+}
+
+/// Stops recording and returns what was recorded, threads in the order
+/// they first ran something, numbered when several share a name.
+pub fn stop_recording(label: &str) -> Recording {
+    RECORDING.store(false, Ordering::Relaxed);
+    let buffers = lock_threads().clone();
+    let mut threads: Vec<Thread> = buffers
+        .iter()
+        .map(|buffer| Thread {
+            name: buffer.thread.clone(),
+            events: buffer
+                .events()
+                .map(|raw| Event {
+                    kind: raw.kind,
+                    name: raw.name.to_string(),
+                    start: raw.start,
+                    end: raw.end,
+                })
+                .collect(),
+        })
+        .filter(|thread| !thread.events.is_empty())
+        .collect();
+    // A thread records a poll when it ends: order them by what began first.
+    threads.sort_by_key(|thread| thread.events.iter().map(|event| event.start).min());
+    number_shared_names(&mut threads);
+    Recording {
+        label: label.to_string(),
+        threads,
+        not_recorded: NOT_RECORDED.load(Ordering::Relaxed),
+    }
+}
+
+/// `tokio-rt-worker`, `tokio-rt-worker` becomes
+/// `tokio-rt-worker 1`, `tokio-rt-worker 2`.
+fn number_shared_names(threads: &mut [Thread]) {
+    let names: Vec<String> = threads.iter().map(|thread| thread.name.clone()).collect();
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for thread in threads.iter_mut() {
+        if names.iter().filter(|name| **name == thread.name).count() < 2 {
+            continue;
+        }
+        let count = match seen.iter_mut().find(|(name, _)| *name == thread.name) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                seen.push((thread.name.clone(), 1));
+                1
+            }
+        };
+        thread.name = format!("{} {count}", thread.name);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// --timeline[=FILE]: where the picture goes, checked before the lab runs.
+
+/// Where the picture goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Drawn on stderr after the run.
+    Stderr,
+    /// Written to a file, in the format its extension names.
+    File(PathBuf, Format),
+}
+
+/// A file's format, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Json,
+    Txt,
+}
+
+/// The option's id in clap's matches.
+const OPTION: &str = "timeline";
+
+/// Adds `--timeline[=FILE]` to a lab's command (not to one with
+/// subcommands, such as the launcher).
+pub(crate) fn add_option(command: clap::Command) -> clap::Command {
+    if command.has_subcommands() {
+        return command;
+    }
+    command.arg(
+        clap::Arg::new(OPTION)
+            .long(OPTION)
+            .value_name("FILE")
+            .num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("")
+            .help(
+                "After the run, draw which task ran on which thread, and when: on \
+                 stderr, or in FILE (.txt, .html, or .json for Perfetto)",
+            ),
+    )
+}
+
+/// With `--timeline` in `matches`, checks where the picture goes (a bad
+/// place ends the program with one line and exit status 2, before the lab
+/// runs), starts recording, and draws the picture when the process exits.
+pub(crate) fn start_if_asked(matches: &clap::ArgMatches) {
+    let Ok(Some(value)) = matches.try_get_one::<String>(OPTION) else {
+        return;
+    };
+    let destination = destination(value)
+        .unwrap_or_else(|message| crate::cli::fail(crate::cli::USAGE_ERROR, message));
+    let label = std::env::args_os()
+        .next()
+        .map(PathBuf::from)
+        .and_then(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_default();
+    if FINISH.set((label, destination)).is_err() {
+        return; // asked already: one recording, one picture
+    }
+    start_recording();
+    // Exiting draws it, also on Ctrl-C where the program handles it (a
+    // status line's handler restores the terminal, then exits). No handler
+    // of its own is installed here: it would cut short a lab's own (a
+    // server's grace period).
+    crate::platform::at_exit(finish_at_exit);
+}
+
+/// Checks `--timeline=FILE`: a known extension, and a file that can be
+/// written (tried now with an empty temporary file, removed at once).
+pub fn destination(value: &str) -> Result<Destination, String> {
+    if value.is_empty() {
+        return Ok(Destination::Stderr);
+    }
+    let path = PathBuf::from(value);
+    let shown = quoted(value);
+    let extension = path
+        .extension()
+        .map(|ext| ext.to_string_lossy().to_lowercase());
+    let format = match extension.as_deref() {
+        Some("html") => Format::Html,
+        Some("json") => Format::Json,
+        Some("txt") => Format::Txt,
+        _ => {
+            return Err(format!(
+                "--timeline={shown}: the file must end in .html, .json or .txt"
+            ));
+        }
+    };
+    if path.is_dir() || value.ends_with(std::path::is_separator) {
+        return Err(format!("--timeline={shown}: that is a directory"));
+    }
+    let temporary = temporary_path(&path);
+    std::fs::File::create_new(&temporary)
+        .and_then(|_| std::fs::remove_file(&temporary))
+        .map_err(|err| format!("--timeline={shown}: cannot write there ({err})"))?;
+    Ok(Destination::File(path, format))
+}
+
+/// Next to `path`, so that renaming it to `path` is one atomic step.
+fn temporary_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
+    let name = format!(".{}.{}.tmp", name.unwrap_or_default(), std::process::id());
+    path.with_file_name(name)
+}
+
+/// `'text'`, escaped, and shortened to 40 characters: a value echoed back.
+fn quoted(text: &str) -> String {
+    let escaped: String = text.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > 40 {
+        format!("'{}...'", escaped.chars().take(37).collect::<String>())
+    } else {
+        format!("'{escaped}'")
+    }
+}
+
+static FINISH: OnceLock<(String, Destination)> = OnceLock::new();
+
+extern "C" fn finish_at_exit() {
+    if let Some((label, destination)) = FINISH.get() {
+        let recording = stop_recording(label);
+        if let Err(message) = deliver(&[recording], destination) {
+            eprintln!("error: --timeline: {message}");
+        }
+    }
+}
+
+/// Draws `recordings` on stderr, or writes them to a file through a
+/// temporary file renamed into place (no half-written file is ever left).
+pub fn deliver(recordings: &[Recording], destination: &Destination) -> Result<(), String> {
+    use std::io::Write;
+    match destination {
+        Destination::Stderr => {
+            let style = Style::for_stderr();
+            let text = picture(recordings, &style);
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            Ok(())
+        }
+        Destination::File(path, format) => {
+            let text = match format {
+                Format::Html => html(recordings),
+                Format::Json => chrome_json(recordings),
+                Format::Txt => picture(recordings, &Style::plain(picture::DEFAULT_WIDTH)),
+            };
+            let temporary = temporary_path(path);
+            std::fs::write(&temporary, text)
+                .and_then(|()| std::fs::rename(&temporary, path))
+                .map_err(|err| {
+                    let _ = std::fs::remove_file(&temporary);
+                    format!("cannot write {}: {err}", quoted(&path.to_string_lossy()))
+                })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_thread_names_are_numbered_in_order() {
+        let thread = |name: &str| Thread {
+            name: name.into(),
+            events: vec![],
+        };
+        let mut threads = vec![thread("main"), thread("w"), thread("x"), thread("w")];
+        number_shared_names(&mut threads);
+        let names: Vec<&str> = threads.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["main", "w 1", "x", "w 2"]);
+    }
+
+    /// The only test in this process that records: the recorder is global.
+    #[test]
+    fn a_full_recording_keeps_what_fits_and_counts_the_rest() {
+        start_recording();
+        std::thread::spawn(|| {
+            let watched = watch("task", std::future::ready(()));
+            let mut context = Context::from_waker(std::task::Waker::noop());
+            assert!(std::pin::pin!(watched).poll(&mut context).is_ready());
+            span("work", || ());
+            for _ in 0..MAX_EVENTS {
+                event("tick");
+            }
+        })
+        .join()
+        .unwrap();
+        let recording = stop_recording("test");
+        event("after the end");
+        assert_eq!(recording.threads.len(), 1);
+        let events = &recording.threads[0].events;
+        assert_eq!(events.len(), MAX_EVENTS);
+        assert_eq!(
+            (events[0].kind, events[0].name.as_str()),
+            (Kind::Poll, "task")
+        );
+        assert_eq!(
+            (events[1].kind, events[1].name.as_str()),
+            (Kind::Span, "work")
+        );
+        assert!(events[0].start <= events[0].end && events[0].end <= events[1].start);
+        assert_eq!(recording.not_recorded, 2);
+        let text = picture(&[recording], &Style::plain(80));
+        assert!(text.contains("2 events not recorded"), "{text}");
+    }
+
+    #[test]
+    fn bad_destinations_are_refused() {
+        assert_eq!(destination(""), Ok(Destination::Stderr));
+        for bad in ["x.png", "x", "/nonexistent/x.html", "x.html/"] {
+            assert!(destination(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}
