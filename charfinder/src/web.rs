@@ -186,7 +186,7 @@ pub fn parse_answer(text: &str) -> io::Result<Vec<char>> {
     };
     if text.len() as u64 >= ANSWER_LIMIT {
         return Err(bad(&format!(
-            "more than {} KB (the most a page of matches takes is about 12 KB)",
+            "more than {} KB (a page of matches takes under 12 KB)",
             ANSWER_LIMIT / 1024
         )));
     }
