@@ -190,7 +190,10 @@ pub fn count_line(page: &Page) -> String {
         ),
     };
     if let Some(next) = page.next() {
-        let _ = write!(line, "; more: {} +{next}", page.words);
+        // The words echoed back with single spaces: no tab or other odd
+        // white space (every word matched a name, so holds nothing odd).
+        let words = page.words.split_whitespace().collect::<Vec<_>>().join(" ");
+        let _ = write!(line, "; more: {words} +{next}");
     }
     line
 }
@@ -611,6 +614,11 @@ mod tests {
         let (_, next) = text(reply(Index::global(), b"cjk +100\n"));
         let count = next.lines().nth(PAGE_SIZE).unwrap();
         assert!(count.starts_with("matches 101 to 200 of "), "{count}");
+        let (_, spaced) = text(reply(Index::global(), b"cjk \t radical\x0b+5\n"));
+        assert!(
+            spaced.ends_with("; more: cjk radical +105\n?> "),
+            "{spaced}"
+        );
         let (_, past) = text(reply(Index::global(), b"snowman +3\n"));
         assert_eq!(past, "no matches past 3: 3 in all\n?> ");
     }
