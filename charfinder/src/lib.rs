@@ -69,22 +69,31 @@ impl Index {
     /// The characters whose names hold every word of `query` (any case), in
     /// code point order. A query with no words finds nothing.
     pub fn search(&self, query: &str) -> Vec<char> {
+        self.matches(query).collect()
+    }
+
+    /// The matches of `query`, found one by one as the iterator is read:
+    /// a page of them costs no list of them all.
+    fn matches(&self, query: &str) -> impl Iterator<Item = char> + '_ {
         let mut lists = Vec::new();
         for word in tokenize(query) {
             match self.words.get(&word) {
-                Some(list) => lists.push(list),
-                None => return Vec::new(),
+                Some(list) => lists.push(list.as_slice()),
+                None => {
+                    lists.clear();
+                    break;
+                }
             }
         }
         lists.sort_by_key(|list| list.len());
-        let Some((shortest, others)) = lists.split_first() else {
-            return Vec::new();
+        let (shortest, others) = match lists.split_first() {
+            Some((&shortest, others)) => (shortest, others.to_vec()),
+            None => (&[][..], Vec::new()),
         };
         shortest
             .iter()
             .copied()
-            .filter(|c| others.iter().all(|list| list.binary_search(c).is_ok()))
-            .collect()
+            .filter(move |c| others.iter().all(|list| list.binary_search(c).is_ok()))
     }
 
     /// How many characters have a name.
@@ -158,13 +167,15 @@ impl Index {
     /// to skip the first N matches.
     pub fn page<'q>(&self, query: &'q str) -> Page<'q> {
         let (words, offset) = split_offset(query);
-        let found = self.search(words);
-        let chars = found.iter().skip(offset).take(PAGE_SIZE).copied().collect();
+        let mut matches = self.matches(words);
+        let before = matches.by_ref().take(offset).count();
+        let chars: Vec<char> = matches.by_ref().take(PAGE_SIZE).collect();
+        let total = before + chars.len() + matches.count();
         Page {
             words,
             offset,
             chars,
-            total: found.len(),
+            total,
         }
     }
 }
