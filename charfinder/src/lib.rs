@@ -69,22 +69,31 @@ impl Index {
     /// The characters whose names hold every word of `query` (any case), in
     /// code point order. A query with no words finds nothing.
     pub fn search(&self, query: &str) -> Vec<char> {
+        self.matches(query).collect()
+    }
+
+    /// The matches of `query`, found one by one as the iterator is read:
+    /// a page of them costs no list of them all.
+    fn matches(&self, query: &str) -> impl Iterator<Item = char> + '_ {
         let mut lists = Vec::new();
         for word in tokenize(query) {
             match self.words.get(&word) {
-                Some(list) => lists.push(list),
-                None => return Vec::new(),
+                Some(list) => lists.push(list.as_slice()),
+                None => {
+                    lists.clear();
+                    break;
+                }
             }
         }
         lists.sort_by_key(|list| list.len());
-        let Some((shortest, others)) = lists.split_first() else {
-            return Vec::new();
+        let (shortest, others) = match lists.split_first() {
+            Some((&shortest, others)) => (shortest, others.to_vec()),
+            None => (&[][..], Vec::new()),
         };
         shortest
             .iter()
             .copied()
-            .filter(|c| others.iter().all(|list| list.binary_search(c).is_ok()))
-            .collect()
+            .filter(move |c| others.iter().all(|list| list.binary_search(c).is_ok()))
     }
 
     /// How many characters have a name.
@@ -124,6 +133,63 @@ impl Index {
             self.built_in.as_secs_f64()
         )
     }
+}
+
+/// The most matches one answer holds. A query that finds more gets the
+/// first page and is told how to ask for the next: the words, then `+N` to
+/// skip the first N matches (`cjk +100`). Every answer is small, whatever
+/// the query: a few KB to build, to hold and to send.
+pub const PAGE_SIZE: usize = 100;
+
+/// One page of the matches of a query (see [`PAGE_SIZE`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<'q> {
+    /// The words of the query, without the `+N`.
+    pub words: &'q str,
+    /// How many matches come before this page.
+    pub offset: usize,
+    /// The matches on this page, in code point order.
+    pub chars: Vec<char>,
+    /// How many matches the query has in all.
+    pub total: usize,
+}
+
+impl Page<'_> {
+    /// The offset of the next page, if there are more matches.
+    pub fn next(&self) -> Option<usize> {
+        let end = self.offset + self.chars.len();
+        (end < self.total).then_some(end)
+    }
+}
+
+impl Index {
+    /// One page of the matches of `query`: its words, then optionally `+N`
+    /// to skip the first N matches.
+    pub fn page<'q>(&self, query: &'q str) -> Page<'q> {
+        let (words, offset) = split_offset(query);
+        let mut matches = self.matches(words);
+        let before = matches.by_ref().take(offset).count();
+        let chars: Vec<char> = matches.by_ref().take(PAGE_SIZE).collect();
+        let total = before + chars.len() + matches.count();
+        Page {
+            words,
+            offset,
+            chars,
+            total,
+        }
+    }
+}
+
+/// A query's words and its offset: `cjk +100` is (`cjk`, 100); with no
+/// `+N` at the end, the offset is 0.
+pub fn split_offset(query: &str) -> (&str, usize) {
+    let query = query.trim();
+    if let Some((words, last)) = query.rsplit_once(|c: char| c.is_whitespace()) {
+        if let Some(Ok(offset)) = last.strip_prefix('+').map(str::parse::<usize>) {
+            return (words.trim_end(), offset);
+        }
+    }
+    (query, 0)
 }
 
 /// The words of a query or a name: upper case, split at white space and
@@ -184,6 +250,30 @@ mod tests {
         // CJK UNIFIED IDEOGRAPH-4E00, and SQUARED CJK UNIFIED IDEOGRAPH-4E00
         assert_eq!(index.search("4e00"), ['\u{4E00}', '\u{1F229}']);
         assert!(index.search("hangul syllable").contains(&'가'));
+    }
+
+    #[test]
+    fn a_big_answer_is_cut_into_pages() {
+        let index = Index::global();
+        let first = index.page("cjk");
+        assert_eq!((first.words, first.offset), ("cjk", 0));
+        assert_eq!(first.chars.len(), PAGE_SIZE);
+        assert!(first.total > 90_000);
+        assert_eq!(first.next(), Some(PAGE_SIZE));
+        let second = index.page("cjk  +100");
+        assert_eq!((second.words, second.offset), ("cjk", 100));
+        assert_eq!(second.chars[..], index.search("cjk")[100..200]);
+        let query = format!("cjk +{}", first.total - 1);
+        let last = index.page(&query);
+        assert_eq!((last.chars.len(), last.next()), (1, None));
+        assert_eq!(index.page("cjk +999999").chars, []);
+        let small = index.page("snowman");
+        assert_eq!((small.chars.len(), small.total, small.next()), (3, 3, None));
+        // `+` with no number, or not at the end, is a word like any other.
+        assert_eq!(split_offset("cat + face"), ("cat + face", 0));
+        assert_eq!(split_offset("+5 cat"), ("+5 cat", 0));
+        assert_eq!(split_offset("+5"), ("+5", 0));
+        assert_eq!(split_offset("cat +x"), ("cat +x", 0));
     }
 
     #[test]

@@ -12,9 +12,10 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use event_listener::{Event, Listener};
+use labs::backoff::Backoff;
 use labs::cli::seconds_within;
 
-use crate::{Index, match_line};
+use crate::{Index, PAGE_SIZE, Page, match_line};
 
 /// The longest query line a server reads, newline included. A longer line
 /// is refused with a message, and the connection closed.
@@ -160,19 +161,41 @@ fn answer(index: &Index, line: &[u8]) -> Reply {
             "error: that line is not UTF-8 text; type words like: cat face\n{PROMPT}"
         ));
     };
-    let found = index.search(query);
-    let mut text = String::with_capacity(found.len() * 48 + 16);
-    for c in &found {
+    let page = index.page(query);
+    let mut text = String::with_capacity(page.chars.len() * 64 + 64);
+    for c in &page.chars {
         text += &match_line(*c);
         text.push('\n');
     }
-    let _ = write!(
-        text,
-        "{} match{}\n{PROMPT}",
-        found.len(),
-        if found.len() == 1 { "" } else { "es" }
-    );
+    text += &count_line(&page);
+    let _ = write!(text, "\n{PROMPT}");
     Reply::More(text)
+}
+
+/// The line after the matches: `10 matches` when they are all there;
+/// otherwise which of them this page holds, and how to ask for the next:
+/// `matches 1 to 100 of 97058; more: cjk +100`.
+pub fn count_line(page: &Page) -> String {
+    let shown = page.chars.len();
+    if page.offset == 0 && page.total <= PAGE_SIZE {
+        return format!("{shown} match{}", if shown == 1 { "" } else { "es" });
+    }
+    let mut line = match shown {
+        0 => format!("no matches past {}: {} in all", page.offset, page.total),
+        _ => format!(
+            "matches {} to {} of {}",
+            page.offset + 1,
+            page.offset + shown,
+            page.total
+        ),
+    };
+    if let Some(next) = page.next() {
+        // The words echoed back with single spaces: no tab or other odd
+        // white space (every word matched a name, so holds nothing odd).
+        let words = page.words.split_whitespace().collect::<Vec<_>>().join(" ");
+        let _ = write!(line, "; more: {words} +{next}");
+    }
+    line
 }
 
 /// A running server's shared state: its options, the index, Ctrl-C, and the
@@ -194,6 +217,8 @@ pub struct Server {
     backends: Vec<SocketAddr>,
     ask_timeout: Duration,
     last_accept_error: Mutex<Option<Instant>>,
+    /// The pause after `accept` failed, reset by each connection accepted.
+    accept_backoff: Mutex<Backoff>,
 }
 
 impl Server {
@@ -260,6 +285,7 @@ impl Server {
             backends: Vec::new(),
             ask_timeout: Duration::ZERO,
             last_accept_error: Mutex::new(None),
+            accept_backoff: Mutex::new(Backoff::new()),
         }
     }
 
@@ -354,9 +380,38 @@ impl Server {
         }
     }
 
-    /// Accepting or starting a connection failed (out of file descriptors,
-    /// a connection reset before it was accepted, no more threads): said on
-    /// stderr at most once a second, and the server goes on.
+    /// `accept` failed: how long to pause before accepting again. A
+    /// connection given up before it was accepted is nothing: no pause.
+    /// Anything else (out of file descriptors, most often) fails again at
+    /// once until something changes, so retrying at once would spin at
+    /// 100 % CPU: the pause grows from 10 ms to 1 s while the failures go
+    /// on, and the first failure of a run of them is said on stderr, once.
+    /// The next connection accepted ([`Server::opened`]) starts over.
+    pub fn cannot_accept(&self, err: io::Error) -> Duration {
+        if matches!(
+            err.kind(),
+            ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::Interrupted
+        ) {
+            return Duration::ZERO;
+        }
+        let (pause, first) = self
+            .accept_backoff
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .failed();
+        if first {
+            eprintln!(
+                "cannot accept connections: {err}, with {} open; pausing up to {} s between \
+                 tries (out of file descriptors? `ulimit -n` raises the limit)",
+                self.open(),
+                Backoff::LONGEST.as_secs()
+            );
+        }
+        pause
+    }
+
+    /// Starting a connection failed (no more threads): said on stderr at
+    /// most once a second, and the server goes on.
     pub fn report(&self, err: io::Error) {
         let mut last = self
             .last_accept_error
@@ -370,6 +425,10 @@ impl Server {
 
     /// Counts a new connection as open until the returned guard is dropped.
     pub fn opened(&'static self, peer: SocketAddr) -> Connection {
+        self.accept_backoff
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .succeeded();
         let open = self.open.fetch_add(1, Ordering::SeqCst) + 1;
         if self.listen.verbose {
             eprintln!("{peer} connected ({open} open)");
@@ -541,6 +600,27 @@ mod tests {
             one,
             "U+1F638\t😸\tGRINNING CAT FACE WITH SMILING EYES\n1 match\n?> "
         );
+    }
+
+    #[test]
+    fn a_big_answer_is_a_page_that_says_how_to_get_more() {
+        let (_, answer) = text(reply(Index::global(), b"cjk\n"));
+        assert!(answer.len() < 8 * 1024, "{} bytes", answer.len());
+        let mut lines = answer.lines();
+        assert_eq!(lines.next(), Some("U+2E80\t⺀\tCJK RADICAL REPEAT"));
+        let count = answer.lines().nth(PAGE_SIZE).unwrap();
+        assert!(count.starts_with("matches 1 to 100 of "), "{count}");
+        assert!(count.ends_with("; more: cjk +100"), "{count}");
+        let (_, next) = text(reply(Index::global(), b"cjk +100\n"));
+        let count = next.lines().nth(PAGE_SIZE).unwrap();
+        assert!(count.starts_with("matches 101 to 200 of "), "{count}");
+        let (_, spaced) = text(reply(Index::global(), b"cjk \t radical\x0b+5\n"));
+        assert!(
+            spaced.ends_with("; more: cjk radical +105\n?> "),
+            "{spaced}"
+        );
+        let (_, past) = text(reply(Index::global(), b"snowman +3\n"));
+        assert_eq!(past, "no matches past 3: 3 in all\n?> ");
     }
 
     #[test]

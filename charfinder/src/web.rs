@@ -13,7 +13,7 @@ use hyper::{Method, Response, StatusCode, Uri};
 use serde_json::json;
 
 use crate::server::Listen;
-use crate::{LINE_LIMIT, name};
+use crate::{LINE_LIMIT, Page, name};
 use labs::cli::seconds_within;
 
 /// The search page: plain HTML and a script, no build step, no framework.
@@ -58,24 +58,44 @@ pub struct FacadeArgs {
     pub idle: Duration,
 }
 
-/// The `q` parameter of a request's query string, decoded (`+` is a space),
-/// on one line and at most as long as a TCP server accepts.
+/// The most bytes the façade reads of one backend's answer: a full page
+/// ([`PAGE_SIZE`](crate::PAGE_SIZE) lines of at most about 100 bytes) is
+/// under 12 KB. A backend that sends more is not a charfinder server (or
+/// is broken): its answer is refused, not buffered.
+pub const ANSWER_LIMIT: u64 = 64 * 1024;
+
+/// The query of a request, as a TCP server reads it: the `q` parameter of
+/// the query string, decoded (`+` is a space), on one line; then, if the
+/// request has `offset=N`, ` +N` (the next page, see [`PAGE_SIZE`]); at
+/// most as long as a TCP server accepts.
+///
+/// [`PAGE_SIZE`]: crate::PAGE_SIZE
 pub fn query_of(uri: &Uri) -> String {
-    let raw = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("q="))
-        .unwrap_or_default()
-        .replace('+', " ");
-    let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8_lossy();
-    let mut query = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut end = query.len().min(LINE_LIMIT as usize - 1);
+    let param = |name: &str| {
+        let raw = uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .unwrap_or_default()
+            .replace('+', " ");
+        percent_encoding::percent_decode_str(&raw)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let mut query = param("q").split_whitespace().collect::<Vec<_>>().join(" ");
+    let offset = param("offset").trim().parse::<usize>().unwrap_or(0);
+    let suffix = if offset > 0 {
+        format!(" +{offset}")
+    } else {
+        String::new()
+    };
+    let mut end = query.len().min(LINE_LIMIT as usize - 1 - suffix.len());
     while !query.is_char_boundary(end) {
         end -= 1;
     }
     query.truncate(end);
-    query
+    query + &suffix
 }
 
 /// A backend the façade could not use, and why.
@@ -107,6 +127,37 @@ impl Failure {
 ///  "failed": [{"backend": "127.0.0.1:2324", "error": "no answer in time"}]}
 /// ```
 pub fn json_answer(query: &str, chars: &[char], failed: &[Failure]) -> String {
+    json_of(query, 0, chars, chars.len(), None, failed)
+}
+
+/// The JSON answer of `/search` for one page of matches: `count` is how
+/// many this answer holds, `total` how many the query has in all,
+/// `offset` how many come before, and `next` the `offset` of the next
+/// page (`null` on the last):
+///
+/// ```json
+/// {"query": "cjk", "offset": 0, "count": 100, "total": 97058, "next": 100,
+///  "chars": [...], "failed": []}
+/// ```
+pub fn json_page(page: &Page) -> String {
+    json_of(
+        page.words,
+        page.offset,
+        &page.chars,
+        page.total,
+        page.next(),
+        &[],
+    )
+}
+
+fn json_of(
+    query: &str,
+    offset: usize,
+    chars: &[char],
+    total: usize,
+    next: Option<usize>,
+    failed: &[Failure],
+) -> String {
     let chars: Vec<_> = chars
         .iter()
         .map(|&c| json!({"code": format!("U+{:04X}", u32::from(c)), "char": c.to_string(), "name": name(c)}))
@@ -115,12 +166,17 @@ pub fn json_answer(query: &str, chars: &[char], failed: &[Failure]) -> String {
         .iter()
         .map(|failure| json!({"backend": failure.backend.to_string(), "error": failure.error}))
         .collect();
-    json!({"query": query, "count": chars.len(), "chars": chars, "failed": failed}).to_string()
+    json!({
+        "query": query, "offset": offset, "count": chars.len(), "total": total, "next": next,
+        "chars": chars, "failed": failed,
+    })
+    .to_string()
 }
 
 /// The characters of a TCP server's whole answer to one query (the
 /// greeting, the match lines, the count, the prompt, `Bye.`): checks that
-/// the count line agrees.
+/// the count line agrees. Of a query with more than a page of matches,
+/// these are the page's.
 pub fn parse_answer(text: &str) -> io::Result<Vec<char>> {
     let bad = |what: &str| {
         io::Error::new(
@@ -128,6 +184,12 @@ pub fn parse_answer(text: &str) -> io::Result<Vec<char>> {
             format!("not a charfinder answer: {what}"),
         )
     };
+    if text.len() as u64 >= ANSWER_LIMIT {
+        return Err(bad(&format!(
+            "more than {} KB (a page of matches takes under 12 KB)",
+            ANSWER_LIMIT / 1024
+        )));
+    }
     let mut chars = Vec::new();
     let mut count = None;
     for line in text.lines() {
@@ -141,6 +203,18 @@ pub fn parse_answer(text: &str) -> io::Result<Vec<char>> {
             .or(line.strip_suffix(" match"))
         {
             count = Some(n.parse::<usize>().map_err(|_| bad(line))?);
+        } else if let Some(range) = line.strip_prefix("matches ") {
+            // One page of a bigger answer: `matches 1 to 100 of 97058; more: ...`
+            let mut numbers = range
+                .split([' ', ';'])
+                .filter_map(|n| n.parse::<usize>().ok());
+            let (first, last) = (numbers.next(), numbers.next());
+            let n = first
+                .zip(last)
+                .and_then(|(first, last)| (last + 1).checked_sub(first));
+            count = Some(n.ok_or_else(|| bad(line))?);
+        } else if line.starts_with("no matches past ") {
+            count = Some(0);
         } else if line.starts_with("error: ") {
             return Err(io::Error::other(line.to_string()));
         }
@@ -212,6 +286,11 @@ mod tests {
         assert_eq!(query("/search"), "");
         assert_eq!(query("/search?q=%FF"), "\u{FFFD}");
         assert_eq!(query(&format!("/search?q={}", "é".repeat(600))).len(), 1022);
+        assert_eq!(query("/search?q=cjk&offset=100"), "cjk +100");
+        assert_eq!(query("/search?offset=x&q=cjk"), "cjk");
+        assert_eq!(query("/search?q=cjk&offset=0"), "cjk");
+        let long = query(&format!("/search?q={}&offset=100", "é".repeat(600)));
+        assert!(long.len() <= 1023 && long.ends_with("é +100"), "{long}");
     }
 
     #[test]
@@ -223,6 +302,17 @@ mod tests {
         assert_eq!(parse_answer("greeting\n?> Bye.\n").unwrap(), []);
         assert!(parse_answer("greeting\n?> ").is_err());
         assert!(parse_answer("?> U+1F431\t🐱\tCAT FACE\n2 matches\n").is_err());
+        let page = "?> U+1F431\t🐱\tCAT FACE\nmatches 7 to 7 of 9; more: cat +7\n?> Bye.\n";
+        assert_eq!(parse_answer(page).unwrap(), ['🐱']);
+        let wrong = "?> U+1F431\t🐱\tCAT FACE\nmatches 7 to 8 of 9; more: cat +8\n?> Bye.\n";
+        assert!(parse_answer(wrong).is_err());
+        let flood = "U+0041\tA\tLATIN CAPITAL LETTER A\n".repeat(3000);
+        let refused = parse_answer(&flood[..ANSWER_LIMIT as usize]).unwrap_err();
+        assert!(refused.to_string().contains("more than 64 KB"), "{refused}");
+        assert_eq!(
+            parse_answer("?> no matches past 9: 9 in all\n?> Bye.\n").unwrap(),
+            []
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{DEADLINE, Running, read_to_end, read_until, run};
+#[cfg(unix)]
+use support::DEADLINE;
+use support::{Running, read_to_end, read_until, run};
 
 const PROMPT: &str = "?> ";
 
@@ -24,9 +26,10 @@ fn bin(variant: &str) -> &'static str {
     }
 }
 
-/// What `nc` shows for a few queries, one bad line and an empty line.
-const SCRIPT: &[u8] =
-    b"cat face\nGRINNING  cat-face smiling\r\nxyzzy\ncaf\xe9\nsnowman\n\nnot read\n";
+/// What `nc` shows for a few queries (two of them pages of a bigger
+/// answer), one bad line and an empty line.
+const SCRIPT: &[u8] = b"cat face\nGRINNING  cat-face smiling\r\nxyzzy\ncaf\xe9\nsnowman\n\
+    chess +100\nsnowman +3\n\nnot read\n";
 
 /// Everything one server must do, on one process (the index is built once).
 fn holds_up(variant: &str) {
@@ -63,10 +66,34 @@ fn holds_up(variant: &str) {
     );
     writer.join().unwrap();
 
-    // A client that asks for 100 000 lines, reads a few and vanishes.
+    // A query with 100 000 matches: one page of them, small, and how to
+    // ask for the next.
+    let mut big = server.connect();
+    read_until(&mut big, PROMPT);
+    big.write_all(b"cjk\n").unwrap();
+    let page = read_until(&mut big, PROMPT);
+    assert!(page.len() < 8 * 1024, "{variant}: {} bytes", page.len());
+    let matches = page.lines().filter(|line| line.starts_with("U+")).count();
+    assert_eq!(matches, 100, "{variant}: {page}");
+    assert!(
+        page.contains("\nmatches 1 to 100 of ") && page.ends_with("; more: cjk +100\n?> "),
+        "{variant}: {page}"
+    );
+    big.write_all(b"cjk +100\n").unwrap();
+    let next = read_until(&mut big, PROMPT);
+    assert!(
+        next.contains("\nmatches 101 to 200 of "),
+        "{variant}: {next}"
+    );
+
+    // A client that asks for 100 pages at once, reads a few lines and
+    // vanishes.
     let mut vanishing = server.connect();
-    vanishing.write_all(b"cjk\n").unwrap();
-    read_until(&mut vanishing, "CJK UNIFIED IDEOGRAPH-3400\n");
+    let pages: String = (0..100)
+        .map(|page| format!("cjk +{}\n", page * 100))
+        .collect();
+    vanishing.write_all(pages.as_bytes()).unwrap();
+    read_until(&mut vanishing, "CJK RADICAL REPEAT\n");
     drop(vanishing);
 
     // 100 clients at once, each with a query: every one is answered.

@@ -4,8 +4,10 @@
 
 mod support;
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -61,7 +63,29 @@ fn the_web_server_answers_json_and_serves_the_page() {
     );
     assert_eq!(search(&base, "")["count"], 0);
     assert_eq!(search(&base, "%FF%FE")["count"], 0);
-    assert!(search(&base, "cjk")["count"].as_u64().unwrap() > 90_000);
+    // 100 000 matches: one page of them, and where the next one starts.
+    let first = search(&base, "cjk");
+    assert_eq!(
+        (&first["count"], &first["offset"], &first["next"]),
+        (&Value::from(100), &Value::from(0), &Value::from(100))
+    );
+    assert!(
+        first["total"].as_u64().unwrap() > 90_000,
+        "{}",
+        first["total"]
+    );
+    let second = search(&base, "cjk&offset=100");
+    assert_eq!(
+        (&second["query"], &second["count"], &second["next"]),
+        (&Value::from("cjk"), &Value::from(100), &Value::from(200))
+    );
+    assert_ne!(first["chars"][0], second["chars"][0]);
+    let total = first["total"].as_u64().unwrap();
+    let last = search(&base, &format!("cjk&offset={}", total - 1));
+    assert_eq!(
+        (&last["count"], &last["next"]),
+        (&Value::from(1), &Value::Null)
+    );
 
     let (status, content_type, page) = get(&format!("{base}/")).unwrap();
     assert_eq!(
@@ -146,6 +170,45 @@ fn facade_answers_partially(bin: &str) {
         (Some(3), Some(0))
     );
     drop(slow);
+}
+
+/// A backend that sends without end (a misbehaving server, or not a
+/// charfinder server at all): the façade reads a bounded amount of it, and
+/// names it as failed; the real backend's answer still comes.
+#[test]
+fn the_facade_refuses_a_backend_that_floods() {
+    let backend = Running::start(TOKIO, &[]);
+    let flood = TcpListener::bind("127.0.0.1:0").unwrap();
+    let flood_addr = flood.local_addr().unwrap().to_string();
+    let flooding = thread::spawn(move || {
+        let (mut stream, _) = flood.accept().unwrap();
+        stream.set_write_timeout(Some(DEADLINE)).unwrap();
+        let lines = "U+0041\tA\tLATIN CAPITAL LETTER A\n".repeat(1000);
+        let mut sent = 0;
+        // Until the façade hangs up (or a deadline: never forever).
+        while sent < 1 << 30 && stream.write_all(lines.as_bytes()).is_ok() {
+            sent += lines.len();
+        }
+        sent
+    });
+    let real = backend.addr.to_string();
+    let facade = Running::start(
+        SOLUTION,
+        &[
+            "--backend",
+            &real,
+            "--backend",
+            &flood_addr,
+            "--timeout",
+            "10",
+        ],
+    );
+    let json = search(&format!("http://{}", facade.addr), "snowman");
+    let labels = [(real, "real"), (flood_addr, "flood")];
+    insta::assert_snapshot!("facade-flood", summary(&json, &labels));
+    drop(facade);
+    let sent = flooding.join().unwrap();
+    assert!(sent < 1 << 30, "the façade read {sent} bytes and more");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! `labs`, and so every lab binary, twice (once for `cargo test`, once for
 //! `cargo run`).
 
+pub mod backoff;
 pub mod bench;
 pub mod catalog;
 pub mod cli;

@@ -8,6 +8,10 @@
 //! 2. Memory per idle connection: the server's resident memory before and
 //!    after 10 000 clients connect, read the greeting, and say nothing.
 //!    Read from /proc (Linux only; elsewhere the column says n/a).
+//! 3. Big answers, on every server, charfinder-web and the façade too:
+//!    memory with 100 clients that ask `cjk` (100 000 matches) again and
+//!    again and never read; and how long a small query waits while 8
+//!    clients ask `cjk` again and again.
 //!
 //! The clients run here on tokio; the servers are the lab's binaries, built
 //! beside this one (`cargo build --release -p charfinder --bins`, which
@@ -30,6 +34,27 @@ use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 
 const SERVERS: [&str; 4] = ["thread", "tokio", "async-std", "smol"];
+/// Every server for the big answers: the four TCP servers, the web server
+/// and the façade (in front of a tokio server).
+const ALL_SERVERS: [(&str, Protocol); 6] = [
+    ("thread", Protocol::Line),
+    ("tokio", Protocol::Line),
+    ("async-std", Protocol::Line),
+    ("smol", Protocol::Line),
+    ("web", Protocol::Http),
+    ("facade-solution", Protocol::Http),
+];
+/// The query with the most matches, and a small one.
+const BIG_QUERY: &str = "cjk";
+const SMALL_QUERY: &str = "snowman";
+/// Clients that ask the big query and never read, and how often each asks.
+const NEVER_READING: usize = 100;
+const ASKS_EACH: usize = 100;
+/// Clients that ask the big query again and again, beside the small one.
+const BIG_ASKERS: usize = 8;
+const TARGET_ADDED: u64 = 100_000_000;
+const TARGET_MEDIAN: Duration = Duration::from_millis(50);
+const TARGET_MAX: Duration = Duration::from_millis(200);
 const LEVELS: [usize; 3] = [1, 100, 1000];
 const QUERY: &[u8] = b"cat face\n";
 const TARGET_BYTES: f64 = 10_000.0;
@@ -47,6 +72,23 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 10_000, allow_hyphen_values = true,
           value_parser = clap::value_parser!(u32).range(0..=50_000))]
     idle: u32,
+    /// Run one part only: throughput, idle or big (answers).
+    #[arg(long, value_enum)]
+    only: Option<Part>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Part {
+    Throughput,
+    Idle,
+    Big,
+}
+
+/// How a server is asked: a line, or an HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Line,
+    Http,
 }
 
 /// A server process, killed when dropped.
@@ -56,9 +98,10 @@ struct Server {
 }
 
 impl Server {
-    fn start(program: &Path) -> Server {
+    fn start(program: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(program)
             .args(["--port", "0", "--idle", "3600"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -81,7 +124,9 @@ impl Server {
             let Some(rest) = line.split(" serving on ").nth(1) else {
                 continue;
             };
-            let addr = rest.split(':').take(2).collect::<Vec<_>>().join(":");
+            let rest = rest.trim_start_matches("http://");
+            let addr = rest.split([':', '/', ' ']).take(2).collect::<Vec<_>>();
+            let addr = addr.join(":");
             if let Ok(addr) = addr.parse() {
                 server.addr = addr;
                 return server;
@@ -230,6 +275,250 @@ async fn idle_clients(addr: SocketAddr, n: u32) -> Result<Vec<TcpStream>, String
     }
 }
 
+/// Connects; on the line protocol, reads the greeting.
+async fn connect(addr: SocketAddr, protocol: Protocol) -> io::Result<TcpStream> {
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    if protocol == Protocol::Line {
+        until_prompt(&mut stream, &mut [0; 1024]).await?;
+    }
+    Ok(stream)
+}
+
+/// One query, as a line or as a request for `/search`.
+fn request(protocol: Protocol, query: &str) -> String {
+    match protocol {
+        Protocol::Line => format!("{query}\n"),
+        Protocol::Http => {
+            format!("GET /search?q={query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        }
+    }
+}
+
+/// Asks `query` and reads the whole answer.
+async fn ask(
+    stream: &mut TcpStream,
+    protocol: Protocol,
+    query: &str,
+    buffer: &mut [u8],
+) -> io::Result<()> {
+    stream
+        .write_all(request(protocol, query).as_bytes())
+        .await?;
+    match protocol {
+        Protocol::Line => until_prompt(stream, buffer).await,
+        Protocol::Http => read_response(stream, buffer).await,
+    }
+}
+
+/// Reads one HTTP response: the head, then `Content-Length` bytes.
+async fn read_response(stream: &mut TcpStream, buffer: &mut [u8]) -> io::Result<()> {
+    let mut head = Vec::new();
+    loop {
+        let n = stream.read(buffer).await?;
+        if n == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        head.extend_from_slice(&buffer[..n]);
+        let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+        let length = text
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .ok_or_else(|| io::Error::other("no content-length"))?;
+        let mut left = length.saturating_sub(head.len() - end - 4);
+        while left > 0 {
+            let n = stream.read(buffer).await?;
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            left = left.saturating_sub(n);
+        }
+        return Ok(());
+    }
+}
+
+/// Clients that each ask the big query `ASKS_EACH` times and never read:
+/// the server's answers pile up until the sockets' buffers are full.
+/// Returns them, still open.
+async fn never_reading(addr: SocketAddr, protocol: Protocol) -> Result<Vec<TcpStream>, String> {
+    let asks = request(protocol, BIG_QUERY).repeat(ASKS_EACH);
+    let tasks: Vec<_> = (0..NEVER_READING)
+        .map(|_| {
+            let asks = asks.clone();
+            tokio::spawn(async move {
+                let mut stream = connect(addr, protocol).await?;
+                // The writes stop when the buffers are full: that is the point.
+                let write = stream.write_all(asks.as_bytes());
+                let _ = tokio::time::timeout(Duration::from_secs(2), write).await;
+                Ok::<_, io::Error>(stream)
+            })
+        })
+        .collect();
+    let mut streams = Vec::new();
+    for task in tasks {
+        match task.await {
+            Ok(Ok(stream)) => streams.push(stream),
+            Ok(Err(err)) => return Err(format!("a client failed: {err}")),
+            Err(err) => return Err(format!("a client panicked: {err}")),
+        }
+    }
+    Ok(streams)
+}
+
+/// How long the small query takes (each answer, in order) while
+/// `BIG_ASKERS` clients ask the big one again and again, over `seconds`.
+async fn small_beside_big(
+    addr: SocketAddr,
+    protocol: Protocol,
+    seconds: Duration,
+) -> Result<Vec<Duration>, String> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let big: Vec<_> = (0..BIG_ASKERS)
+        .map(|_| {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut stream = connect(addr, protocol).await?;
+                let mut buffer = vec![0; 64 * 1024];
+                while !stop.load(Ordering::Relaxed) {
+                    ask(&mut stream, protocol, BIG_QUERY, &mut buffer).await?;
+                }
+                Ok::<_, io::Error>(())
+            })
+        })
+        .collect();
+    let small = async {
+        let mut stream = connect(addr, protocol).await?;
+        let mut buffer = vec![0; 16 * 1024];
+        // The big askers get going first.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut times = Vec::new();
+        let start = Instant::now();
+        while start.elapsed() < seconds {
+            let asked = Instant::now();
+            ask(&mut stream, protocol, SMALL_QUERY, &mut buffer).await?;
+            times.push(asked.elapsed());
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Ok::<_, io::Error>(times)
+    };
+    let times = small
+        .await
+        .map_err(|err| format!("the small client failed: {err}"));
+    stop.store(true, Ordering::Relaxed);
+    for task in big {
+        match tokio::time::timeout(Duration::from_secs(10), task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(err))) => return Err(format!("a big client failed: {err}")),
+            Ok(Err(err)) => return Err(format!("a big client panicked: {err}")),
+            Err(_) => return Err("a big client hung".to_string()),
+        }
+    }
+    times
+}
+
+/// Starts `name` (the façade in front of `backend`).
+fn start_server(dir: &Path, name: &str, backend: Option<SocketAddr>) -> Server {
+    let program = dir.join(format!("charfinder-{name}{}", std::env::consts::EXE_SUFFIX));
+    match backend {
+        Some(backend) => Server::start(&program, &["--backend", &backend.to_string()]),
+        None => Server::start(&program, &[]),
+    }
+}
+
+/// Part 3: big answers, on every server.
+fn big_answers(runtime: &tokio::runtime::Runtime, dir: &Path, seconds: Duration) {
+    println!(
+        "Big answers: `{BIG_QUERY}` has over 100 000 matches (an answer is one page of them); the façade asks a tokio server."
+    );
+    println!(
+        "{NEVER_READING} clients ask `{BIG_QUERY}` {ASKS_EACH} times each and never read: the server's memory."
+    );
+    println!(
+        "{:<17}{:>12}{:>12}{:>12}",
+        "server", "before", "after", "added"
+    );
+    let backend = start_server(dir, "tokio", None);
+    let mut added_met = true;
+    for (name, protocol) in ALL_SERVERS {
+        let server = start_server(
+            dir,
+            name,
+            name.starts_with("facade").then_some(backend.addr),
+        );
+        // One query first, so the index and the runtime are warm.
+        let _ = runtime.block_on(small_beside_big(server.addr, protocol, Duration::ZERO));
+        let before = server.rss();
+        let clients = match runtime.block_on(never_reading(server.addr, protocol)) {
+            Ok(clients) => clients,
+            Err(err) => server.fail(format!("charfinder-{name}: {err}")),
+        };
+        std::thread::sleep(Duration::from_millis(500));
+        let after = server.rss();
+        drop(clients);
+        match (before, after) {
+            (Some(before), Some(after)) => {
+                let added = after.saturating_sub(before);
+                added_met &= added < TARGET_ADDED;
+                println!(
+                    "{name:<17}{:>12}{:>12}{:>12}",
+                    megabytes(before),
+                    megabytes(after),
+                    megabytes(added)
+                );
+            }
+            _ => println!("{name:<17}{:>12}{:>12}{:>12}", "n/a", "n/a", "(Linux only)"),
+        }
+    }
+    println!(
+        "Target: every server adds under {} MB: {}",
+        TARGET_ADDED / 1_000_000,
+        if added_met { "met" } else { "NOT met" }
+    );
+    println!();
+    println!(
+        "{BIG_ASKERS} clients ask `{BIG_QUERY}` again and again; one asks `{SMALL_QUERY}`: how long its answers take, over {:.1} s.",
+        seconds.as_secs_f64()
+    );
+    println!(
+        "{:<17}{:>10}{:>12}{:>12}",
+        "server", "answers", "median", "max"
+    );
+    let mut fair = true;
+    let ms = |time: Duration| format!("{:.1} ms", time.as_secs_f64() * 1000.0);
+    for (name, protocol) in ALL_SERVERS {
+        let server = start_server(
+            dir,
+            name,
+            name.starts_with("facade").then_some(backend.addr),
+        );
+        let times = match runtime.block_on(small_beside_big(server.addr, protocol, seconds)) {
+            Ok(times) if !times.is_empty() => times,
+            Ok(_) => server.fail(format!("charfinder-{name}: no answer to the small query")),
+            Err(err) => server.fail(format!("charfinder-{name}: {err}")),
+        };
+        let median =
+            Duration::from_secs_f64(labs::bench::median(times.iter().map(Duration::as_secs_f64)));
+        let max = times.iter().copied().max().unwrap_or_default();
+        fair &= median < TARGET_MEDIAN && max < TARGET_MAX;
+        println!(
+            "{name:<17}{:>10}{:>12}{:>12}",
+            times.len(),
+            ms(median),
+            ms(max)
+        );
+    }
+    println!(
+        "Target: a median under {} ms and a maximum under {} ms on every server: {}",
+        TARGET_MEDIAN.as_millis(),
+        TARGET_MAX.as_millis(),
+        if fair { "met" } else { "NOT met" }
+    );
+}
+
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
@@ -240,16 +529,15 @@ fn main() {
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| fail(1, "cannot find where charfinder-bench is"));
-    let programs: Vec<PathBuf> = SERVERS
-        .iter()
-        .map(|server| {
-            dir.join(format!(
-                "charfinder-{server}{}",
-                std::env::consts::EXE_SUFFIX
-            ))
-        })
-        .collect();
-    if let Some(missing) = programs.iter().find(|program| !program.exists()) {
+    let program = |server: &str| {
+        dir.join(format!(
+            "charfinder-{server}{}",
+            std::env::consts::EXE_SUFFIX
+        ))
+    };
+    let programs: Vec<PathBuf> = SERVERS.iter().map(|server| program(server)).collect();
+    let all = ALL_SERVERS.iter().map(|(server, _)| program(server));
+    if let Some(missing) = all.into_iter().find(|program| !program.exists()) {
         fail(
             1,
             format!(
@@ -275,21 +563,40 @@ fn main() {
         _ => {}
     }
     let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|err| fail(1, err));
+    let part = |part: Part| args.only.is_none_or(|only| only == part);
+    if part(Part::Throughput) {
+        throughputs(&runtime, &programs, args.seconds);
+    }
+    if part(Part::Idle) && args.idle > 0 {
+        if part(Part::Throughput) {
+            println!();
+        }
+        idle_memory(&runtime, &programs, args.idle);
+    }
+    if part(Part::Big) {
+        if args.only.is_none() {
+            println!();
+        }
+        big_answers(&runtime, &dir, args.seconds);
+    }
+}
 
+/// Part 1: queries per second.
+fn throughputs(runtime: &tokio::runtime::Runtime, programs: &[PathBuf], seconds: Duration) {
     println!(
         "Queries per second: each client asks `cat face` (10 matches) again and again, {:.1} s per measure.",
-        args.seconds.as_secs_f64()
+        seconds.as_secs_f64()
     );
     println!(
         "{:<11}{:>12}{:>13}{:>14}{:>20}",
         "server", "1 client", "100 clients", "1000 clients", "1000 vs thread"
     );
     let mut at_1000 = Vec::new();
-    for (name, program) in SERVERS.iter().zip(&programs) {
-        let server = Server::start(program);
+    for (name, program) in SERVERS.iter().zip(programs) {
+        let server = Server::start(program, &[]);
         let mut row = format!("{name:<11}");
         for (level, width) in LEVELS.iter().zip([12, 13, 14]) {
-            match runtime.block_on(throughput(server.addr, *level, args.seconds)) {
+            match runtime.block_on(throughput(server.addr, *level, seconds)) {
                 Ok(rate) => {
                     row += &format!("{:>width$.0}", rate);
                     if *level == 1000 {
@@ -303,27 +610,23 @@ fn main() {
         row += &format!("{:>19.2}x", ratio);
         println!("{row}");
     }
+}
 
-    if args.idle == 0 {
-        return;
-    }
-    println!();
-    println!(
-        "Memory per idle connection: {} clients connect, read the greeting, and wait.",
-        args.idle
-    );
+/// Part 2: memory per idle connection.
+fn idle_memory(runtime: &tokio::runtime::Runtime, programs: &[PathBuf], idle: u32) {
+    println!("Memory per idle connection: {idle} clients connect, read the greeting, and wait.");
     println!(
         "{:<11}{:>12}{:>12}{:>17}{:>18}",
         "server", "before", "after", "per connection", "vs thread"
     );
     let mut per_connection = Vec::new();
     let mut target_met = true;
-    for (name, program) in SERVERS.iter().zip(&programs) {
-        let server = Server::start(program);
+    for (name, program) in SERVERS.iter().zip(programs) {
+        let server = Server::start(program, &[]);
         // One query first, so the index and the runtime are warm.
         let _ = runtime.block_on(throughput(server.addr, 1, Duration::from_millis(100)));
         let before = server.rss();
-        let clients = match runtime.block_on(idle_clients(server.addr, args.idle)) {
+        let clients = match runtime.block_on(idle_clients(server.addr, idle)) {
             Ok(clients) => clients,
             Err(err) => server.fail(format!(
                 "charfinder-{name}: {err}; raise the open files limit (ulimit -n)"
@@ -334,7 +637,7 @@ fn main() {
         drop(clients);
         match (before, after) {
             (Some(before), Some(after)) => {
-                let each = after.saturating_sub(before) as f64 / f64::from(args.idle);
+                let each = after.saturating_sub(before) as f64 / f64::from(idle);
                 per_connection.push(each);
                 if *name != "thread" && each >= TARGET_BYTES {
                     target_met = false;

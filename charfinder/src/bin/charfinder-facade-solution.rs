@@ -31,7 +31,8 @@ async fn ask(backend: SocketAddr, query: String) -> io::Result<Vec<char>> {
     let mut stream = TcpStream::connect(backend).await?; // <16>
     stream.write_all(format!("{query}\n\n").as_bytes()).await?; // <17>
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).await?; // <18>
+    let mut limited = stream.take(charfinder::ANSWER_LIMIT);
+    limited.read_to_string(&mut answer).await?; // <18>
     charfinder::parse_answer(&answer)
 }
 
@@ -88,7 +89,8 @@ async fn serve(listener: TcpListener, server: &'static Server) {
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {
-                server.report(err);
+                let pause = server.cannot_accept(err);
+                tokio::time::sleep(pause).await;
                 continue;
             }
         };

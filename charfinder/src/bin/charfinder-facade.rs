@@ -33,8 +33,11 @@ use tokio::time::timeout;
 /// `backend` with `tokio::net::TcpStream`, write the query and an empty line
 /// (`format!("{query}\n\n")`: the empty line makes the server close the
 /// connection after its answer), read everything until it closes
-/// (`AsyncReadExt::read_to_string`), and let `charfinder::parse_answer` turn
-/// the text into characters. Any error: return it with `?`.
+/// (`AsyncReadExt::read_to_string`), but never more than
+/// `charfinder::ANSWER_LIMIT` bytes (`AsyncReadExt::take` first: a backend
+/// could send forever), and let `charfinder::parse_answer` turn the text
+/// into characters (it refuses an answer cut at the limit). Any error:
+/// return it with `?`.
 #[allow(dead_code)] // until step 2 calls it
 async fn ask(backend: SocketAddr, query: String) -> io::Result<Vec<char>> {
     todo!("step 1: ask {backend} for {query:?}")
@@ -79,7 +82,8 @@ async fn serve(listener: TcpListener, server: &'static Server) {
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {
-                server.report(err);
+                let pause = server.cannot_accept(err);
+                tokio::time::sleep(pause).await;
                 continue;
             }
         };

@@ -47,7 +47,8 @@ async fn serve(listener: TcpListener, server: &'static Server) {
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {
-                server.report(err);
+                let pause = server.cannot_accept(err);
+                Timer::after(pause).await;
                 continue;
             }
         };

@@ -43,7 +43,8 @@ fn serve(listener: TcpListener, server: &'static Server) {
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {
-                server.report(err);
+                let pause = server.cannot_accept(err);
+                thread::sleep(pause);
                 continue;
             }
         };

@@ -22,8 +22,8 @@ use tokio::net::TcpListener;
 use tokio::time::timeout;
 
 async fn search(query: &str, server: &Server) -> String {
-    let chars = server.index().search(query); // <12>
-    charfinder::json_answer(query, &chars, &[])
+    let page = server.index().page(query); // <12>
+    charfinder::json_page(&page)
 }
 
 async fn respond(request: Request<Incoming>, server: &Server) -> Result<Answer, Infallible> {
@@ -51,7 +51,8 @@ async fn serve(listener: TcpListener, server: &'static Server) {
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {
-                server.report(err);
+                let pause = server.cannot_accept(err);
+                tokio::time::sleep(pause).await;
                 continue;
             }
         };

@@ -44,9 +44,26 @@ impl Running {
     /// Starts `bin` with `args` (plus `--port 0`) and waits for the banner
     /// that says where it listens.
     pub fn start(bin: &str, args: &[&str]) -> Running {
-        let mut child = Command::new(bin)
-            .args(["--port", "0"])
-            .args(args)
+        let mut command = Command::new(bin);
+        command.args(["--port", "0"]).args(args);
+        Running::spawn(command, bin)
+    }
+
+    /// [`Running::start`] with a limit of `files` open files (the shell's
+    /// `ulimit -n`), to see what the server does when it runs out.
+    #[cfg(unix)]
+    pub fn start_with_open_files(bin: &str, args: &[&str], files: u32) -> Running {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
+            .args([bin, "--port", "0"])
+            .args(args);
+        Running::spawn(command, bin)
+    }
+
+    fn spawn(mut command: Command, bin: &str) -> Running {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -83,6 +100,11 @@ impl Running {
                 return running;
             }
         }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn port(&self) -> u16 {
