@@ -420,6 +420,31 @@ pub fn reserve_file_descriptors(_count: u32) {}
 /// it stays off there.
 pub const REUSE_ADDRESS: bool = cfg!(unix);
 
+// ---------------------------------------------------------------------------
+// Work at exit.
+
+/// Runs `hook` when the process exits: `main` returns, `exit` is called
+/// (also by the stop handler on Ctrl-C), or `main` panics. C's `atexit`,
+/// on every platform (the C runtime has it on Windows too). A hook that
+/// could not be registered is skipped.
+pub fn at_exit(hook: extern "C" fn()) {
+    #[cfg(unix)]
+    // SAFETY: `hook` is a plain function that lives as long as the program.
+    unsafe {
+        libc::atexit(hook);
+    }
+    #[cfg(not(unix))]
+    {
+        unsafe extern "C" {
+            fn atexit(hook: extern "C" fn()) -> std::ffi::c_int;
+        }
+        // SAFETY: as above; the C runtime's `atexit` takes any `extern "C" fn()`.
+        unsafe {
+            atexit(hook);
+        }
+    }
+}
+
 #[cfg(test)]
 mod peak_rss_tests {
     use super::peak_rss;
@@ -475,30 +500,5 @@ mod file_table_tests {
             "table of {} entries after reserving {wanted}",
             file_table_size()
         );
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Work at exit.
-
-/// Runs `hook` when the process exits: `main` returns, `exit` is called
-/// (also by the stop handler on Ctrl-C), or `main` panics. C's `atexit`,
-/// on every platform (the C runtime has it on Windows too). A hook that
-/// could not be registered is skipped.
-pub fn at_exit(hook: extern "C" fn()) {
-    #[cfg(unix)]
-    // SAFETY: `hook` is a plain function that lives as long as the program.
-    unsafe {
-        libc::atexit(hook);
-    }
-    #[cfg(not(unix))]
-    {
-        unsafe extern "C" {
-            fn atexit(hook: extern "C" fn()) -> std::ffi::c_int;
-        }
-        // SAFETY: as above; the C runtime's `atexit` takes any `extern "C" fn()`.
-        unsafe {
-            atexit(hook);
-        }
     }
 }
