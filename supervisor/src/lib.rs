@@ -281,16 +281,12 @@ const PALETTE: [Color; 6] = [
 ];
 
 impl Program {
-    /// The command that starts this program: stdin empty, stdout and
-    /// stderr piped. A program of this workspace is found next to the
-    /// running supervisor; any other, the usual way (`PATH`).
+    /// The command that starts this program, its pipes not set yet. A
+    /// program of this workspace is found next to the running supervisor;
+    /// any other, the usual way (`PATH`).
     pub fn command(&self) -> Command {
         let mut command = Command::new(sibling(&self.words[0]));
-        command
-            .args(&self.words[1..])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        command.args(&self.words[1..]);
         command
     }
 
@@ -367,7 +363,7 @@ impl Program {
             );
         }
         if restarts >= self.restarts {
-            let text = format!("failed ({status}); {restarts} restarts used up: left stopped");
+            let text = format!("failed ({status}); no restarts left: left stopped");
             return (Next::Stay, self.note(text));
         }
         let delay = self.backoff.saturating_mul(1 << restarts.min(16));

@@ -8,10 +8,13 @@
 //! three futures awaited together. Compare the runtimes with
 //! `diff supervisor/src/bin/supervisor-{tokio,smol}.rs`, and tasks with
 //! threads with `diff supervisor/src/bin/supervisor-{thread,tokio}.rs`.
-//! The experiment (`supervisor-tokio-sequential`): replace `tokio::join!(stdout,
-//! stderr)` by reading one pipe, then the other.
+//!
+//! The experiment, `supervisor-tokio-sequential`, is this file with callout
+//! 9 edited to read one pipe to its end, then the other:
+//! `let reading = async { (stdout.await, stderr.await) };`
 
 use std::io;
+use std::process::Stdio;
 
 use supervisor::{Ending, Exit, LINE_LIMIT, Line, Next, Program, STOP, Source, WAITING_LINES};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
@@ -55,7 +58,12 @@ async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io
 async fn run(program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
     let mut command = program.command();
     labs::platform::supervised(&mut command); // <7>
-    let mut child = Command::from(command).spawn()?; // <8>
+    let mut command = Command::from(command);
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn()?; // <8>
     let stdout = read_lines(
         child.stdout.take().expect("piped"),
         program.source(false),
