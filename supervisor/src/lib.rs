@@ -49,7 +49,7 @@ struct Args {
     backoff: Duration,
     /// Restarts of a failed child before giving up on it [0 to 100].
     #[arg(long, value_name = "N", default_value_t = 3,
-          value_parser = clap::value_parser!(u32).range(0..=100), allow_negative_numbers = true)]
+          value_parser = clap::value_parser!(u32).range(0..=100), allow_hyphen_values = true)]
     restarts: u32,
 }
 

@@ -20,7 +20,7 @@ use labs::platform;
 struct Args {
     /// Lines to print on stdout [0 to 1000000].
     #[arg(long, value_name = "N", default_value_t = 5,
-          value_parser = clap::value_parser!(u32).range(0..=1_000_000), allow_negative_numbers = true)]
+          value_parser = clap::value_parser!(u32).range(0..=1_000_000), allow_hyphen_values = true)]
     lines: u32,
     /// Seconds between lines [0 to 60].
     #[arg(long, value_name = "SECS", default_value = "0.2",
@@ -28,7 +28,7 @@ struct Args {
     every: Duration,
     /// Exit status at the end [0 to 255].
     #[arg(long, value_name = "CODE", default_value_t = 0,
-          value_parser = clap::value_parser!(u8), allow_negative_numbers = true)]
+          value_parser = clap::value_parser!(u8), allow_hyphen_values = true)]
     exit: u8,
     /// Probability of crashing (exit status 1) before each line [0 to 1].
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability,
@@ -41,11 +41,11 @@ struct Args {
     /// First write this many bytes to stderr, in lines of 100 bytes
     /// [0 to 1000000000].
     #[arg(long, value_name = "BYTES", default_value_t = 0,
-          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000), allow_negative_numbers = true)]
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000), allow_hyphen_values = true)]
     stderr_bytes: u64,
     /// First write one line this long to stdout [0 to 1000000000].
     #[arg(long, value_name = "BYTES", default_value_t = 0,
-          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000), allow_negative_numbers = true)]
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000), allow_hyphen_values = true)]
     long_line: u64,
     /// Ignore SIGTERM and SIGINT (Ctrl-C and Ctrl-Break on Windows).
     #[arg(long)]
