@@ -57,7 +57,7 @@ struct Args {
 const DEFAULT_PROGRAMS: [&str; 3] = [
     "flags-a=flags-server --port 0",
     "flags-b=flags-server --port 0",
-    "worker=supervisor-worker --lines 8 --every 0.5 --crash-rate 0.25 --seed 7",
+    "worker=supervisor-worker --lines 8 --every 0.5 --crash-rate 0.15 --seed 7",
 ];
 
 /// The longest name of a program, in characters.

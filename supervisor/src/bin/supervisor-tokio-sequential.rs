@@ -40,11 +40,13 @@ async fn read_lines(pipe: impl AsyncRead + Unpin, mut from: Source, lines: Sende
 
 async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
     tokio::select! { // <3>
+        biased;
         status = child.wait() => return Ok(Exit::by_itself(status?)),
         () = STOP.requested(1) => {}
     }
     let _ = lines.send(program.ask_to_stop(child.id())).await; // <4>
     let second = tokio::select! { // <5>
+        biased;
         status = child.wait() => return Ok(Exit::asked(status?)),
         () = sleep(program.grace()) => false,
         () = STOP.requested(2) => true,
