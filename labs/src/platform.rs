@@ -416,16 +416,19 @@ mod supervision {
         let parent = std::process::id();
         // SAFETY: the closure runs in the child between fork and exec, where
         // only async-signal-safe calls are allowed: prctl and getppid are;
-        // it allocates nothing and takes no lock.
+        // it allocates nothing (its errors are OS error codes) and takes no
+        // lock.
         unsafe {
             command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                // prctl reads its arguments as unsigned longs.
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0 {
                     return Err(io::Error::last_os_error());
                 }
                 // The parent may have died before prctl: the child then
-                // belongs to another process already, and no signal will come.
+                // belongs to another process already, and no signal will
+                // come. (An OS error allocates nothing, unlike a message.)
                 if u32::try_from(libc::getppid()).ok() != Some(parent) {
-                    return Err(io::Error::other("the supervisor ended while starting it"));
+                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
                 }
                 Ok(())
             });

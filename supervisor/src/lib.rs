@@ -196,8 +196,12 @@ pub fn start(variant: &str) -> &'static Supervisor {
     if !platform::on_stop_request(|status| STOP.request(status)) {
         supervisor.say("cannot catch Ctrl-C: it will stop this program alone, not its children");
     }
-    if let Err(err) = platform::guard_against_orphans() {
-        supervisor.say(&format!("children may outlive a killed supervisor: {err}"));
+    match platform::guard_against_orphans() {
+        Ok(true) => {}
+        Ok(false) => {
+            supervisor.say("this system cannot stop children when kill -9 stops their supervisor")
+        }
+        Err(err) => supervisor.say(&format!("children may outlive a killed supervisor: {err}")),
     }
     let names: Vec<&str> = supervisor
         .programs
