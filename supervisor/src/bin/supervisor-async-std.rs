@@ -44,8 +44,8 @@ async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io
         STOP.requested(1).await;
         None
     };
-    if let Some(status) = exited.or(stopped).await {
-        // <3>
+    let first = exited.or(stopped).await; // <3>
+    if let Some(status) = first {
         return Ok(Exit::by_itself(status?));
     }
     let _ = lines.send(program.ask_to_stop(Some(child.id()))).await; // <4>
@@ -58,8 +58,8 @@ async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io
         STOP.requested(2).await;
         Err(true)
     };
-    let second = match exited.or(grace).or(second).await {
-        // <5>
+    let first = exited.or(grace).or(second).await; // <5>
+    let second = match first {
         Ok(status) => return Ok(Exit::asked(status?)),
         Err(second) => second,
     };
@@ -110,8 +110,8 @@ async fn supervise(program: &Program, lines: Sender<Line>) -> Ending {
             STOP.requested(1).await;
             false
         };
-        if !waited.or(stopped).await {
-            // <12>
+        let restart = waited.or(stopped).await; // <12>
+        if !restart {
             return program.ending(exit, restarts);
         }
         restarts += 1;
@@ -128,8 +128,7 @@ async fn main() {
     }
     drop(lines);
     while let Ok(line) = printed.recv().await {
-        // <15>
-        supervisor.print(&line);
+        supervisor.print(&line); // <15>
     }
     let mut endings = Vec::new();
     for child in children {

@@ -6,8 +6,9 @@
 //!
 //! One task per child; inside it, the child's two pipes and its exit are
 //! three futures awaited together. `smol::process` is the async-process
-//! crate: on Linux it waits for a child through a pidfd, elsewhere through
-//! SIGCHLD. smol has no `select!`: `or` races two futures, `zip` joins two.
+//! crate: it learns that a child ended from a pidfd on Linux, a process
+//! handle on Windows, SIGCHLD elsewhere. smol has no `select!`: `or` races
+//! two futures, `zip` joins two.
 //! Compare with `diff supervisor/src/bin/supervisor-{tokio,smol}.rs`.
 
 use std::io;
@@ -42,8 +43,8 @@ async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io
         STOP.requested(1).await;
         None
     };
-    if let Some(status) = exited.or(stopped).await {
-        // <3>
+    let first = exited.or(stopped).await; // <3>
+    if let Some(status) = first {
         return Ok(Exit::by_itself(status?));
     }
     let _ = lines.send(program.ask_to_stop(Some(child.id()))).await; // <4>
@@ -56,8 +57,8 @@ async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io
         STOP.requested(2).await;
         Err(true)
     };
-    let second = match exited.or(grace).or(second).await {
-        // <5>
+    let first = exited.or(grace).or(second).await; // <5>
+    let second = match first {
         Ok(status) => return Ok(Exit::asked(status?)),
         Err(second) => second,
     };
@@ -108,8 +109,8 @@ async fn supervise(program: &Program, lines: Sender<Line>) -> Ending {
             STOP.requested(1).await;
             false
         };
-        if !waited.or(stopped).await {
-            // <12>
+        let restart = waited.or(stopped).await; // <12>
+        if !restart {
             return program.ending(exit, restarts);
         }
         restarts += 1;
@@ -126,8 +127,7 @@ fn main() {
         }
         drop(lines);
         while let Ok(line) = printed.recv().await {
-            // <15>
-            supervisor.print(&line);
+            supervisor.print(&line); // <15>
         }
         let mut endings = Vec::new();
         for child in children {

@@ -40,8 +40,8 @@ fn read_lines(pipe: impl Read, mut from: Source, lines: SyncSender<Line>) {
 
 fn watch(child: &mut Child, program: &Program, lines: &SyncSender<Line>) -> io::Result<Exit> {
     loop {
-        // <3>
-        if let Some(status) = child.try_wait()? {
+        let ended = child.try_wait()?; // <3>
+        if let Some(status) = ended {
             return Ok(Exit::by_itself(status));
         }
         if STOP.wait_requested(1, POLL) {
@@ -51,8 +51,8 @@ fn watch(child: &mut Child, program: &Program, lines: &SyncSender<Line>) -> io::
     let _ = lines.send(program.ask_to_stop(Some(child.id()))); // <4>
     let deadline = Instant::now() + program.grace();
     let second = loop {
-        // <5>
-        if let Some(status) = child.try_wait()? {
+        let ended = child.try_wait()?; // <5>
+        if let Some(status) = ended {
             return Ok(Exit::asked(status));
         }
         if Instant::now() >= deadline {
@@ -94,8 +94,8 @@ fn supervise(program: &Program, lines: SyncSender<Line>) -> Ending {
         let Next::Restart(delay) = next else {
             return program.ending(exit, restarts);
         };
-        if STOP.wait_requested(1, delay) {
-            // <12>
+        let stopped = STOP.wait_requested(1, delay); // <12>
+        if stopped {
             return program.ending(exit, restarts);
         }
         restarts += 1;
@@ -112,8 +112,7 @@ fn main() {
     }
     drop(lines);
     for line in printed {
-        // <15>
-        supervisor.print(&line);
+        supervisor.print(&line); // <15>
     }
     let mut endings = Vec::new();
     for child in children {

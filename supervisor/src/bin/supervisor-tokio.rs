@@ -107,8 +107,7 @@ async fn main() {
     }
     drop(lines);
     while let Some(line) = printed.recv().await {
-        // <15>
-        supervisor.print(&line);
+        supervisor.print(&line); // <15>
     }
     let mut endings = Vec::new();
     for child in children {
