@@ -566,6 +566,7 @@ fn build_missing(programs: &[Program]) {
     if missing.is_empty() {
         return;
     }
+    println!("supervisor * building {} (once)", missing.join(", "));
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
     let mut build = Command::new(cargo);
     build
