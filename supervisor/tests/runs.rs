@@ -210,13 +210,15 @@ fn peak_memory(pid: u32) -> u64 {
 #[test]
 fn a_100_mb_line_is_cut_and_memory_stays_bounded() {
     for variant in VARIANTS {
-        let flood = worker("flood", "--long-line 100000000 --lines 2 --every 1");
+        // The worker writes its 100 MB line, then its first numbered line,
+        // then waits 30 s: time to read the supervisor's peak, then stop it.
+        let flood = worker("flood", "--long-line 100000000 --lines 2 --every 30");
         let mut run = Supervised::start(variant, &[&flood]);
-        // The worker writes its 100 MB line before its first numbered line.
         run.wait_for("flood | line 1 of 2", DEADLINE);
         let peak = peak_memory(run.pid());
+        run.signal(libc::SIGTERM);
         let (code, output) = run.finish();
-        assert_eq!(code, 0, "supervisor-{variant}");
+        assert_eq!(code, 143, "supervisor-{variant}");
         assert!(
             peak < 40 << 20,
             "supervisor-{variant}: peak memory {} MB",
