@@ -72,7 +72,7 @@ fn a_stop_request_asks_each_child_then_kills_what_is_left_after_the_grace_period
     for variant in VARIANTS {
         let polite = worker("polite", "--lines 1000 --every 0.05");
         let stubborn = worker("stubborn", "--lines 1000 --every 0.05 --ignore-stop");
-        let mut run = Supervised::start(variant, &["--grace", "0.5", &polite, &stubborn]);
+        let mut run = Supervised::start(variant, &["--grace", "1", &polite, &stubborn]);
         run.wait_for("polite | line 1 of", DEADLINE);
         run.wait_for("stubborn | line 1 of", DEADLINE);
         run.signal(libc::SIGTERM);
