@@ -483,12 +483,12 @@ mod supervision {
     use windows_sys::Win32::Foundation::CloseHandle;
     use windows_sys::Win32::System::Console::{
         CTRL_BREAK_EVENT, GenerateConsoleCtrlEvent, GetStdHandle, STD_ERROR_HANDLE,
-        STD_OUTPUT_HANDLE,
+        STD_OUTPUT_HANDLE, SetStdHandle,
     };
     use windows_sys::Win32::System::JobObjects::{
         AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
-        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
-        SetInformationJobObject,
+        JOBOBJECT_BASIC_LIMIT_INFORMATION, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+        JobObjectExtendedLimitInformation, SetInformationJobObject,
     };
     use windows_sys::Win32::System::Threading::{CREATE_NEW_PROCESS_GROUP, GetCurrentProcess};
 
@@ -507,8 +507,13 @@ mod supervision {
             if job.is_null() {
                 return Err(io::Error::last_os_error());
             }
-            let mut limits = JOBOBJECT_EXTENDED_LIMIT_INFORMATION::default();
-            limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+            let limits = JOBOBJECT_EXTENDED_LIMIT_INFORMATION {
+                BasicLimitInformation: JOBOBJECT_BASIC_LIMIT_INFORMATION {
+                    LimitFlags: JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
             let size = std::mem::size_of_val(&limits) as u32;
             let info = (&raw const limits).cast();
             if SetInformationJobObject(job, JobObjectExtendedLimitInformation, info, size) == 0
@@ -539,8 +544,13 @@ mod supervision {
     pub fn close_stdout_and_stderr() -> io::Result<()> {
         for which in [STD_OUTPUT_HANDLE, STD_ERROR_HANDLE] {
             // SAFETY: GetStdHandle returns this process's own handle, which
-            // nothing else closes; it is not used again.
-            unsafe { CloseHandle(GetStdHandle(which)) };
+            // nothing else closes; a null one takes its place at once, so it
+            // is not used again (std discards what is written to a null
+            // standard handle).
+            unsafe {
+                CloseHandle(GetStdHandle(which));
+                SetStdHandle(which, std::ptr::null_mut());
+            }
         }
         Ok(())
     }
