@@ -239,6 +239,21 @@ fn bad_command_lines_get_one_line_and_status_2() {
     }
     let report = labs::testkit::assert_bad_args(binary("tokio"), &argvs);
     insta::assert_snapshot!(report);
+    let options = [
+        "--lines",
+        "--every",
+        "--exit",
+        "--crash-rate",
+        "--stderr-bytes",
+        "--long-line",
+    ];
+    // (`--seed` takes any u64, u64::MAX included.)
+    let argvs = labs::testkit::bad_number_args(&options);
+    let worker = env!("CARGO_BIN_EXE_supervisor-worker");
+    insta::assert_snapshot!(
+        "worker_bad_args",
+        labs::testkit::assert_bad_args(worker, &argvs)
+    );
 }
 
 #[test]
