@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use crossterm::style::{Color, Stylize};
 use event_listener::{Event, Listener};
-use labs::cli::{fail, seconds_within};
+use labs::cli::{USAGE_ERROR, fail, seconds_within};
 use labs::platform;
 
 /// The longest line printed whole, in bytes: a longer one is cut there, and
@@ -33,8 +33,9 @@ pub const WAITING_LINES: usize = 64;
 #[command(version)]
 struct Args {
     /// A program to supervise, as NAME=PROGRAM ARGS... in one argument
-    /// (split at spaces; no quoting). A PROGRAM of this workspace
-    /// (flags-server, supervisor-worker) is found next to this program.
+    /// (split at spaces; no quoting), up to 32 of them, each NAME once. A
+    /// PROGRAM of this workspace (flags-server, supervisor-worker) is found
+    /// next to this program.
     #[arg(value_name = "NAME=COMMAND", value_parser = parse_program)]
     programs: Vec<(String, Vec<String>)>,
     /// Seconds a child has to stop after the polite signal, before it is
@@ -62,6 +63,9 @@ const DEFAULT_PROGRAMS: [&str; 3] = [
 
 /// The longest name of a program, in characters.
 const NAME_MAX: usize = 16;
+
+/// The most programs one supervisor runs.
+const PROGRAMS_MAX: usize = 32;
 
 fn parse_program(text: &str) -> Result<(String, Vec<String>), String> {
     let Some((name, command)) = text.split_once('=') else {
@@ -171,6 +175,21 @@ pub fn start(variant: &str) -> &'static Supervisor {
     } else {
         args.programs
     };
+    if programs.len() > PROGRAMS_MAX {
+        let count = programs.len();
+        fail(
+            USAGE_ERROR,
+            format!("at most {PROGRAMS_MAX} programs, not {count} (see --help)"),
+        );
+    }
+    for (i, (name, _)) in programs.iter().enumerate() {
+        if programs[..i].iter().any(|(other, _)| other == name) {
+            fail(
+                USAGE_ERROR,
+                format!("two programs named {name}: give each its own NAME (see --help)"),
+            );
+        }
+    }
     let programs: Vec<Program> = programs
         .into_iter()
         .enumerate()

@@ -237,6 +237,8 @@ fn bad_command_lines_get_one_line_and_status_2() {
     for bad in ["web", "=x", "web=", "a b=x", "a-very-long-name-indeed=x"] {
         argvs.push(vec![bad.to_string()]);
     }
+    argvs.push(vec!["w=x".to_string(), "w=y".to_string()]);
+    argvs.push((0..33).map(|i| format!("w{i}=x")).collect());
     let report = labs::testkit::assert_bad_args(binary("tokio"), &argvs);
     insta::assert_snapshot!(report);
     let options = [
