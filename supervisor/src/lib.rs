@@ -44,7 +44,7 @@ struct Args {
           value_parser = seconds_within(0.0, 60.0), allow_hyphen_values = true)]
     grace: Duration,
     /// Seconds before the first restart of a failed child; each further
-    /// restart waits twice as long as the one before [0 to 60].
+    /// restart waits twice as long as the one before, up to 30 s [0 to 60].
     #[arg(long, value_name = "SECS", default_value = "0.5",
           value_parser = seconds_within(0.0, 60.0), allow_hyphen_values = true)]
     backoff: Duration,
@@ -63,6 +63,9 @@ const DEFAULT_PROGRAMS: [&str; 3] = [
 
 /// The longest name of a program, in characters.
 const NAME_MAX: usize = 16;
+
+/// The longest wait before a restart (unless `--backoff` asks for more).
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
 /// The most programs one supervisor runs.
 const PROGRAMS_MAX: usize = 32;
@@ -362,7 +365,8 @@ impl Program {
     /// The restart policy: after `run`, the child's `restarts`-th (from 0),
     /// restart it or leave it, and say which. A failed child is restarted
     /// after the backoff, doubled at each restart, until it has been
-    /// restarted as often as allowed; a child that ended well, that was
+    /// restarted as often as allowed (the wait stays under 30 s, or the
+    /// backoff if longer); a child that ended well, that was
     /// asked to stop, or that cannot be started at all is left.
     pub fn after(&self, run: &io::Result<Exit>, restarts: u32) -> (Next, Line) {
         let exit = match run {
@@ -389,7 +393,11 @@ impl Program {
             let text = format!("failed ({status}); no restarts left: left stopped");
             return (Next::Stay, self.note(text));
         }
-        let delay = self.backoff.saturating_mul(1 << restarts.min(16));
+        let longest = BACKOFF_MAX.max(self.backoff);
+        let delay = self
+            .backoff
+            .saturating_mul(1 << restarts.min(16))
+            .min(longest);
         let text = format!(
             "failed ({status}); restart {} of {} in {} s",
             restarts + 1,
@@ -611,7 +619,7 @@ fn build_missing(programs: &[Program]) {
 mod tests {
     use super::*;
 
-    fn program() -> Program {
+    fn test_program() -> Program {
         Program {
             name: "w".into(),
             words: vec!["w".into()],
@@ -637,7 +645,7 @@ mod tests {
     #[cfg(any(unix, windows))]
     #[test]
     fn failed_children_are_restarted_with_a_growing_backoff_up_to_the_limit() {
-        let program = program();
+        let program = test_program();
         let failed = || Ok(Exit::by_itself(status(1)));
         let delays: Vec<Next> = (0..4).map(|n| program.after(&failed(), n).0).collect();
         assert_eq!(
@@ -649,6 +657,12 @@ mod tests {
                 Next::Stay,
             ]
         );
+        let patient = Program {
+            restarts: 100,
+            ..test_program()
+        };
+        let tenth = patient.after(&failed(), 10).0;
+        assert_eq!(tenth, Next::Restart(Duration::from_secs(30)));
         let (next, line) = program.after(&Ok(Exit::by_itself(status(0))), 0);
         assert_eq!(next, Next::Stay);
         assert!(line.text.contains("left stopped"), "{}", line.text);
@@ -658,7 +672,7 @@ mod tests {
 
     #[test]
     fn long_lines_are_cut_once_and_said() {
-        let mut source = program().source(false);
+        let mut source = test_program().source(false);
         let limit = LINE_LIMIT as usize;
         let line = |source: &mut Source, bytes: &[u8]| source.line(bytes).map(|line| line.text);
         assert_eq!(line(&mut source, b"short\r\n").as_deref(), Some("short"));
