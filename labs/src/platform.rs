@@ -502,3 +502,251 @@ mod file_table_tests {
         );
     }
 }
+
+// ===========================================================================
+// Supervising child processes (the supervisor lab): a polite stop, and no
+// orphans. Everything below serves `supervisor/` and its worker.
+// ===========================================================================
+
+/// What [`ask_to_stop`] sends, as the supervisor names it in its messages.
+pub const POLITE_STOP: &str = if cfg!(windows) {
+    "Ctrl-Break"
+} else {
+    "SIGTERM"
+};
+
+/// Prepares `command` for a supervised child: the child hears only the stop
+/// requests its supervisor passes on, and, where the system can, it dies
+/// with the thread that starts it, even when that is killed with `kill -9`.
+///
+/// - Every Unix: the child leads a process group of its own, so the Ctrl-C
+///   of a terminal (the terminal signals its whole foreground group) reaches
+///   the supervisor alone, which then asks each child in turn.
+/// - Linux: `PR_SET_PDEATHSIG` with SIGKILL, set in the child between `fork`
+///   and `exec`: the kernel kills the child when the *thread* that forked it
+///   ends. Then the race: if the supervisor died before `prctl` ran, the
+///   child was already re-parented and the signal will never come, so it
+///   checks its parent and gives up.
+/// - macOS and the other Unix systems: no parent-death signal exists; a child
+///   of a supervisor killed with `kill -9` lives on (see
+///   [`guard_against_orphans`]).
+/// - Windows: `CREATE_NEW_PROCESS_GROUP`, for the same reason as the process
+///   group on Unix, and so that [`ask_to_stop`] can send it Ctrl-Break. Dying
+///   with the supervisor comes from the job object of
+///   [`guard_against_orphans`].
+pub fn supervised(command: &mut std::process::Command) {
+    supervision::supervised(command);
+}
+
+/// What this process does, once, before it starts any child, so that its
+/// children die with it. Windows: puts this process in a job object that
+/// kills every process in it when its last handle closes, which happens
+/// when this process ends, however it ends; the children inherit the job.
+/// Linux: nothing (each child is set up by [`supervised`]). macOS and the
+/// other Unix systems: nothing can be done; `Ok(false)` says so.
+pub fn guard_against_orphans() -> std::io::Result<bool> {
+    supervision::guard_against_orphans()
+}
+
+/// Asks the child `pid` to stop: SIGTERM on Unix; Ctrl-Break on Windows,
+/// delivered to its process group (see [`supervised`]). A `pid` of 0 is
+/// refused: on Unix it would mean this process's own group.
+pub fn ask_to_stop(pid: u32) -> std::io::Result<()> {
+    if pid == 0 {
+        return Err(std::io::Error::other("no such child: process id 0"));
+    }
+    supervision::ask_to_stop(pid)
+}
+
+/// Makes this process ignore polite stop requests: SIGTERM and SIGINT on
+/// Unix, Ctrl-C and Ctrl-Break on Windows (the supervisor's worker, playing
+/// a child that will not stop).
+pub fn ignore_stop_requests() -> std::io::Result<()> {
+    supervision::ignore_stop_requests()
+}
+
+/// Closes this process's stdout and stderr while it keeps running (the
+/// supervisor's worker, playing a child that does so): whoever reads them
+/// sees their end. Unix: /dev/null takes their place, so the numbers 1 and
+/// 2 stay valid. Windows: the handles are closed.
+pub fn close_stdout_and_stderr() -> std::io::Result<()> {
+    supervision::close_stdout_and_stderr()
+}
+
+#[cfg(unix)]
+mod supervision {
+    use std::io;
+    use std::os::unix::process::CommandExt;
+
+    pub fn supervised(command: &mut std::process::Command) {
+        command.process_group(0);
+        die_with_parent(command);
+    }
+
+    #[cfg(target_os = "linux")]
+    fn die_with_parent(command: &mut std::process::Command) {
+        let parent = std::process::id();
+        // SAFETY: the closure runs in the child between fork and exec, where
+        // only async-signal-safe calls are allowed: prctl and getppid are;
+        // it allocates nothing (its errors are OS error codes) and takes no
+        // lock.
+        unsafe {
+            command.pre_exec(move || {
+                // prctl reads its arguments as unsigned longs.
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                // The parent may have died before prctl: the child then
+                // belongs to another process already, and no signal will
+                // come. (An OS error allocates nothing, unlike a message.)
+                if u32::try_from(libc::getppid()).ok() != Some(parent) {
+                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn die_with_parent(_command: &mut std::process::Command) {}
+
+    pub fn guard_against_orphans() -> io::Result<bool> {
+        Ok(cfg!(target_os = "linux"))
+    }
+
+    pub fn ask_to_stop(pid: u32) -> io::Result<()> {
+        let pid = libc::pid_t::try_from(pid).map_err(io::Error::other)?;
+        // SAFETY: kill only reads its arguments; `pid` is positive, one process.
+        if unsafe { libc::kill(pid, libc::SIGTERM) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    pub fn ignore_stop_requests() -> io::Result<()> {
+        for signal in [libc::SIGTERM, libc::SIGINT] {
+            // SAFETY: SIG_IGN installs no code of ours.
+            if unsafe { libc::signal(signal, libc::SIG_IGN) } == libc::SIG_ERR {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Ok(())
+    }
+
+    pub fn close_stdout_and_stderr() -> io::Result<()> {
+        use std::os::fd::AsRawFd;
+        let null = std::fs::File::options().write(true).open("/dev/null")?;
+        for fd in [libc::STDOUT_FILENO, libc::STDERR_FILENO] {
+            // SAFETY: dup2 only works on descriptor numbers; `null` is open.
+            if unsafe { libc::dup2(null.as_raw_fd(), fd) } < 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(windows)]
+mod supervision {
+    use std::io;
+    use std::os::windows::process::CommandExt;
+
+    use windows_sys::Win32::Foundation::CloseHandle;
+    use windows_sys::Win32::System::Console::{
+        CTRL_BREAK_EVENT, GenerateConsoleCtrlEvent, GetStdHandle, STD_ERROR_HANDLE,
+        STD_OUTPUT_HANDLE, SetStdHandle,
+    };
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+        JOBOBJECT_BASIC_LIMIT_INFORMATION, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
+        JobObjectExtendedLimitInformation, SetInformationJobObject,
+    };
+    use windows_sys::Win32::System::Threading::{CREATE_NEW_PROCESS_GROUP, GetCurrentProcess};
+
+    pub fn supervised(command: &mut std::process::Command) {
+        command.creation_flags(CREATE_NEW_PROCESS_GROUP);
+    }
+
+    pub fn guard_against_orphans() -> io::Result<bool> {
+        // SAFETY: plain calls with valid arguments: no security attributes
+        // (so the handle is not inherited), no name; `limits` lives across
+        // the call that reads it, and its size is passed with it. The job's
+        // handle is kept open on purpose (never closed): it closes when this
+        // process ends, and that kills the job's processes.
+        unsafe {
+            let job = CreateJobObjectW(std::ptr::null(), std::ptr::null());
+            if job.is_null() {
+                return Err(io::Error::last_os_error());
+            }
+            let limits = JOBOBJECT_EXTENDED_LIMIT_INFORMATION {
+                BasicLimitInformation: JOBOBJECT_BASIC_LIMIT_INFORMATION {
+                    LimitFlags: JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let size = std::mem::size_of_val(&limits) as u32;
+            let info = (&raw const limits).cast();
+            if SetInformationJobObject(job, JobObjectExtendedLimitInformation, info, size) == 0
+                || AssignProcessToJobObject(job, GetCurrentProcess()) == 0
+            {
+                let err = io::Error::last_os_error();
+                CloseHandle(job);
+                return Err(err);
+            }
+        }
+        Ok(true)
+    }
+
+    pub fn ask_to_stop(pid: u32) -> io::Result<()> {
+        // SAFETY: a plain call; the child leads its own process group.
+        if unsafe { GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, pid) } != 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    pub fn ignore_stop_requests() -> io::Result<()> {
+        // A handler that does nothing handles every console event.
+        ctrlc::set_handler(|| {}).map_err(io::Error::other)
+    }
+
+    pub fn close_stdout_and_stderr() -> io::Result<()> {
+        for which in [STD_OUTPUT_HANDLE, STD_ERROR_HANDLE] {
+            // SAFETY: GetStdHandle returns this process's own handle, which
+            // nothing else closes; a null one takes its place at once, so it
+            // is not used again (std discards what is written to a null
+            // standard handle).
+            unsafe {
+                CloseHandle(GetStdHandle(which));
+                SetStdHandle(which, std::ptr::null_mut());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+mod supervision {
+    use std::io;
+
+    pub fn supervised(_command: &mut std::process::Command) {}
+
+    pub fn guard_against_orphans() -> io::Result<bool> {
+        Ok(false)
+    }
+
+    pub fn ask_to_stop(_pid: u32) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    pub fn ignore_stop_requests() -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    pub fn close_stdout_and_stderr() -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+}
