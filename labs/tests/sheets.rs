@@ -451,6 +451,31 @@ fn each_callout_of_each_variant_is_explained_exactly_once() {
     }
 }
 
+/// A variant meets its callouts in reading order: each number's first
+/// appearance comes after every smaller one's.
+#[test]
+fn each_variant_meets_its_callouts_in_reading_order() {
+    let mut unordered = Vec::new();
+    for lab in &Catalog::load().labs {
+        for entry in &lab.variants {
+            let source = lab.source(&entry.name).expect("a source (catalog.rs)");
+            let mut seen = BTreeSet::new();
+            let first: Vec<u32> = callouts(&fs::read_to_string(source).unwrap())
+                .into_iter()
+                .filter(|&number| seen.insert(number))
+                .collect();
+            if first.windows(2).any(|pair| pair[0] > pair[1]) {
+                unordered.push(format!("{}: {first:?}", lab.binary(&entry.name)));
+            }
+        }
+    }
+    assert!(
+        unordered.is_empty(),
+        "variants whose callouts are not in reading order:\n{}",
+        unordered.join("\n")
+    );
+}
+
 #[test]
 fn each_lab_sheet_is_a_short_path_of_one_screen_steps() {
     let catalog = Catalog::load();
