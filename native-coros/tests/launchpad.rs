@@ -61,3 +61,16 @@ fn wakers_print_the_launchpads_lines() {
 fn chess() {
     assert_run_snapshot!(Command::new(CHESS));
 }
+
+/// The workspace's README opens with the chess exhibition and shows what
+/// it prints: the very lines.
+#[test]
+fn the_readme_shows_what_chess_prints() {
+    let printed = run(&mut Command::new(CHESS)).stdout;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the workspace's README");
+    assert!(
+        readme.contains(&format!("```text\n{printed}```")),
+        "the README should show, in a text block:\n{printed}"
+    );
+}
