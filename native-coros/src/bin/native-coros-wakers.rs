@@ -9,7 +9,7 @@
 //! with the loop's timers, and returns `Pending`. The loop keeps a *ready
 //! queue* and polls only the tasks that were woken; when none is ready it
 //! waits for the soonest timer and wakes its task. tokio, async-std and smol
-//! work this way (the tokio tutorial's "mini-tokio" is this loop on threads).
+//! work this way, and so does the "mini-tokio" of the tokio tutorial.
 //!
 //! The same countdowns, the same output as the launchpad, and one more
 //! number at the end: how many polls the loop made.
@@ -36,6 +36,7 @@ thread_local! {
     /// The loop's timers: (wake-up time, order of filing) -> the waker to
     /// call then. A sorted map: the first entry is the soonest.
     static TIMERS: RefCell<BTreeMap<(Duration, u64), Waker>> = const { RefCell::new(BTreeMap::new()) };
+    /// How many timers were filed so far: the order of filing.
     static FILED: Cell<u64> = const { Cell::new(0) };
 }
 
@@ -207,6 +208,6 @@ impl TaskWaker {
 
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
-        let _ = self.ready.send(self.task); // <19>
+        let _ = self.ready.send(self.task); // <19> (an error: the loop is gone)
     }
 }
