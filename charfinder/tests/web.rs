@@ -271,7 +271,7 @@ fn browser() -> Option<String> {
 fn the_page_in_a_headless_browser() {
     let Some(browser) = browser() else {
         eprintln!(
-            "skipped: no chromium, chromium-browser or google-chrome on PATH (see charfinder/README.md)"
+            "skipped: no chromium, chromium-browser or google-chrome on PATH (see charfinder/DEEPER.md)"
         );
         return;
     };

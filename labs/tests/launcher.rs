@@ -220,7 +220,7 @@ fn doctor_build_check_builds_a_lab_offline() {
     assert!(
         output
             .stdout
-            .contains("\n✔ every binary of native-coros builds offline (4 binaries)\n"),
+            .contains("\n✔ every binary of native-coros builds offline (6 binaries)\n"),
         "{}",
         output.report()
     );

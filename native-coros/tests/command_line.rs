@@ -6,9 +6,9 @@ mod support;
 use std::process::Command;
 
 use labs::testkit::{assert_bad_args, bad_numbers};
-use support::{BINARIES, DEMO1, DEMO2, DEMO3, LAUNCHPAD, run};
+use support::{BINARIES, CHESS, DEMO1, DEMO2, DEMO3, LAUNCHPAD, WAKERS, run};
 
-/// The demos take no options and the launchpad one flag, so every argument
+/// The demos and chess take no options, the launchpad and wakers one flag, so every argument
 /// below is wrong somewhere: numbers of every shape (negative, huge,
 /// infinite, not a number, a 100 KB paste) where no argument is expected,
 /// options that do not exist, and a flag given a value.
@@ -16,7 +16,7 @@ fn bad_command_lines(binary: &str) -> Vec<Vec<String>> {
     let mut lines: Vec<Vec<String>> = bad_numbers().into_iter().map(|value| vec![value]).collect();
     lines.push(vec!["--seconds".into(), "1".into()]);
     lines.push(vec!["--no-such-option".into()]);
-    if binary == LAUNCHPAD {
+    if binary == LAUNCHPAD || binary == WAKERS {
         for value in bad_numbers() {
             lines.push(vec![format!("--virtual-time={value}")]);
         }
@@ -32,12 +32,14 @@ fn bad_command_lines(binary: &str) -> Vec<Vec<String>> {
 fn every_bad_command_line_is_one_line_on_stderr_and_exit_2() {
     let demos = assert_bad_args(DEMO1, &bad_command_lines(DEMO1));
     insta::assert_snapshot!("demos", demos);
-    for demo in [DEMO2, DEMO3] {
+    for demo in [DEMO2, DEMO3, CHESS] {
         assert_eq!(assert_bad_args(demo, &bad_command_lines(demo)), demos);
     }
-    insta::assert_snapshot!(
-        "launchpad",
-        assert_bad_args(LAUNCHPAD, &bad_command_lines(LAUNCHPAD))
+    let launchpad = assert_bad_args(LAUNCHPAD, &bad_command_lines(LAUNCHPAD));
+    insta::assert_snapshot!("launchpad", launchpad);
+    assert_eq!(
+        assert_bad_args(WAKERS, &bad_command_lines(WAKERS)),
+        launchpad
     );
 }
 
@@ -59,12 +61,15 @@ fn help_and_version_are_not_errors() {
 #[cfg(unix)]
 #[test]
 fn a_closed_stdout_ends_every_program_quietly_with_141() {
-    let runs: [(&str, &[&str]); 5] = [
+    let runs: [(&str, &[&str]); 8] = [
         (DEMO1, &[]),
         (DEMO2, &[]),
         (DEMO3, &[]),
         (LAUNCHPAD, &["--virtual-time"]),
         (LAUNCHPAD, &[]),
+        (WAKERS, &["--virtual-time"]),
+        (WAKERS, &[]),
+        (CHESS, &[]),
     ];
     for (binary, args) in runs {
         labs::testkit::assert_closed_pipe(binary, args);

@@ -10,7 +10,8 @@ const LAB: Lab = Lab {
     name: "native-coros",
 };
 
-const BINARIES: [&str; 4] = ["demo1", "demo2", "demo3", "launchpad"];
+/// In the sheet's order.
+const BINARIES: [&str; 6] = ["demo1", "demo2", "demo3", "launchpad", "wakers", "chess"];
 
 #[test]
 fn the_demos_have_the_same_functions_in_the_same_order() {
@@ -28,6 +29,38 @@ fn the_demos_have_the_same_functions_in_the_same_order() {
             "buffer_held_across_await",
             "sizes"
         ]
+    );
+}
+
+/// wakers and chess are the launchpad edited: `diff` shows what changes.
+#[test]
+fn the_loops_have_the_launchpads_functions_in_the_same_order() {
+    let launchpad = functions(&LAB.source("launchpad"));
+    let the_loop = [
+        "new",
+        "spawn",
+        "run_until_complete",
+        "schedule",
+        "sleep_until",
+        "now",
+    ];
+    assert_eq!(
+        launchpad,
+        [&["sleep", "poll", "countdown", "main"][..], &the_loop].concat()
+    );
+    // wakers adds the waker, at the end.
+    let wakers = functions(&LAB.source("wakers"));
+    assert_eq!(wakers[..launchpad.len()], launchpad);
+    assert_eq!(wakers[launchpad.len()..], ["waker", "wake"]);
+    // chess adds Polgár's move (work, not a future) and the report.
+    let chess = functions(&LAB.source("chess"));
+    assert_eq!(
+        chess,
+        [
+            &["sleep", "poll", "think", "game", "main", "report"][..],
+            &the_loop
+        ]
+        .concat()
     );
 }
 

@@ -41,7 +41,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             None
         };
         let accept = async { Some(listener.accept().await) };
-        let next = stop.or(accept).await; // <6>
+        let next = stop.or(accept).await; // <15>
         let Some(accepted) = next else { break };
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
@@ -51,9 +51,9 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 continue;
             }
         };
-        let connection = server.opened(peer); // <7>
+        let connection = server.opened(peer); // <16>
         async_std::task::spawn(async move {
-            let result = handle(stream, server).await; // <8>
+            let result = handle(stream, server).await; // <19>
             connection.closed(result);
         });
     }
@@ -61,11 +61,11 @@ async fn serve(listener: TcpListener, server: &'static Server) {
 
 #[async_std::main]
 async fn main() {
-    let server = Server::start("async-std"); // <9>
-    let listener = TcpListener::bind(server.addr()).await; // <10>
+    let server = Server::start("async-std"); // <20>
+    let listener = TcpListener::bind(server.addr()).await; // <21>
     let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
     server.listening(listener.local_addr());
     serve(listener, server).await;
-    let _all_closed = async_std::future::timeout(server.grace(), server.all_closed()).await; // <11>
+    let _all_closed = async_std::future::timeout(server.grace(), server.all_closed()).await; // <22>
     server.exit();
 }

@@ -28,11 +28,11 @@ use tokio::time::timeout;
 
 /// Step 1: one query to one backend, as `nc` would ask it.
 async fn ask(backend: SocketAddr, query: String) -> io::Result<Vec<char>> {
-    let mut stream = TcpStream::connect(backend).await?; // <16>
-    stream.write_all(format!("{query}\n\n").as_bytes()).await?; // <17>
+    let mut stream = TcpStream::connect(backend).await?; // <7>
+    stream.write_all(format!("{query}\n\n").as_bytes()).await?; // <8>
     let mut answer = String::new();
     let mut limited = stream.take(charfinder::ANSWER_LIMIT);
-    limited.read_to_string(&mut answer).await?; // <18>
+    limited.read_to_string(&mut answer).await?; // <9>
     charfinder::parse_answer(&answer)
 }
 
@@ -42,21 +42,21 @@ async fn search(query: &str, server: &Server) -> String {
         .backends()
         .iter()
         .map(|&backend| {
-            let answer = timeout(server.timeout(), ask(backend, query.to_string())); // <19>
-            tokio::spawn(answer) // <20>
+            let answer = timeout(server.timeout(), ask(backend, query.to_string())); // <10>
+            tokio::spawn(answer) // <11>
         })
         .collect();
     let mut found = BTreeSet::new();
     let mut failed = Vec::new();
     for (&backend, task) in server.backends().iter().zip(asking) {
         let answer = match task.await {
-            // <21>
+            // <12>
             Ok(Ok(answer)) => answer,
             Ok(Err(_elapsed)) => Err(io::ErrorKind::TimedOut.into()),
             Err(panicked) => Err(io::Error::other(panicked)),
         };
         match answer {
-            Ok(chars) => found.extend(chars), // <22>
+            Ok(chars) => found.extend(chars), // <13>
             Err(err) => failed.push(Failure::new(backend, err)),
         }
     }
@@ -69,7 +69,7 @@ async fn respond(request: Request<Incoming>, server: &Server) -> Result<Answer, 
         return Ok(refusal);
     }
     let answer = match request.uri().path() {
-        "/" => charfinder::page(), // <13>
+        "/" => charfinder::page(), // <14>
         "/search" => {
             let query = charfinder::query_of(request.uri());
             charfinder::json(search(&query, server).await)
@@ -81,7 +81,7 @@ async fn respond(request: Request<Incoming>, server: &Server) -> Result<Answer, 
 
 async fn serve(listener: TcpListener, server: &'static Server) {
     loop {
-        let accepted = tokio::select! { // <6>
+        let accepted = tokio::select! { // <15>
             biased;
             () = server.stopped() => break,
             accepted = listener.accept() => accepted,
@@ -94,33 +94,33 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 continue;
             }
         };
-        let connection = server.opened(peer); // <7>
+        let connection = server.opened(peer); // <16>
         tokio::spawn(async move {
-            let service = service_fn(|request| respond(request, server)); // <14>
+            let service = service_fn(|request| respond(request, server)); // <17>
             let http = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(server.idle())
                 .serve_connection(TokioIo::new(stream), service);
             let mut http = pin!(http);
-            let result = tokio::select! { // <15>
+            let result = tokio::select! { // <18>
                 result = http.as_mut() => result,
                 () = server.stopped() => {
                     http.as_mut().graceful_shutdown();
                     http.await
                 }
             };
-            connection.closed(result.map_err(io::Error::other)); // <8>
+            connection.closed(result.map_err(io::Error::other)); // <19>
         });
     }
 }
 
 #[tokio::main]
 async fn main() {
-    let server = Server::facade("facade-solution"); // <9>
-    let listener = TcpListener::bind(server.addr()).await; // <10>
+    let server = Server::facade("facade-solution"); // <20>
+    let listener = TcpListener::bind(server.addr()).await; // <21>
     let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
     server.listening(listener.local_addr());
     serve(listener, server).await;
-    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <11>
+    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <22>
     server.exit();
 }

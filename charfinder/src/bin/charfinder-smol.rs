@@ -42,7 +42,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             None
         };
         let accept = async { Some(listener.accept().await) };
-        let next = stop.or(accept).await; // <6>
+        let next = stop.or(accept).await; // <15>
         let Some(accepted) = next else { break };
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
@@ -52,9 +52,9 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 continue;
             }
         };
-        let connection = server.opened(peer); // <7>
+        let connection = server.opened(peer); // <16>
         smol::spawn(async move {
-            let result = handle(stream, server).await; // <8>
+            let result = handle(stream, server).await; // <19>
             connection.closed(result);
         })
         .detach();
@@ -62,16 +62,16 @@ async fn serve(listener: TcpListener, server: &'static Server) {
 }
 
 fn main() {
-    let server = Server::start("smol"); // <9>
+    let server = Server::start("smol"); // <20>
     smol::block_on(async {
-        let listener = TcpListener::bind(server.addr()).await; // <10>
+        let listener = TcpListener::bind(server.addr()).await; // <21>
         let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
         server.listening(listener.local_addr());
         serve(listener, server).await;
         let grace = async {
             Timer::after(server.grace()).await;
         };
-        let _all_closed = server.all_closed().or(grace).await; // <11>
+        let _all_closed = server.all_closed().or(grace).await; // <22>
     });
     server.exit();
 }

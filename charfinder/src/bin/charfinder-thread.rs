@@ -21,13 +21,13 @@ fn handle(stream: TcpStream, server: &Server) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(READ_BUFFER, reader).take(0);
     writer.write_all(&server.greeting())?;
     let mut session = server.session();
-    stream.set_read_timeout(Some(server.idle()))?; // <3>
-    stream.set_write_timeout(Some(server.idle()))?; // <5>
+    stream.set_read_timeout(Some(server.idle()))?;
+    stream.set_write_timeout(Some(server.idle()))?;
     loop {
         reader.set_limit(LINE_LIMIT); // <2>
-        reader.read_until(b'\n', session.line())?;
+        reader.read_until(b'\n', session.line())?; // <3>
         let reply = session.reply(); // <4>
-        writer.write_all(reply.text())?;
+        writer.write_all(reply.text())?; // <5>
         if reply.is_last() {
             return Ok(());
         }
@@ -36,7 +36,7 @@ fn handle(stream: TcpStream, server: &Server) -> io::Result<()> {
 
 fn serve(listener: TcpListener, server: &'static Server) {
     loop {
-        let accepted = listener.accept(); // <6>
+        let accepted = listener.accept(); // <15>
         if server.is_stopping() {
             break;
         }
@@ -48,9 +48,9 @@ fn serve(listener: TcpListener, server: &'static Server) {
                 continue;
             }
         };
-        let connection = server.opened(peer); // <7>
+        let connection = server.opened(peer); // <16>
         let spawned = thread::Builder::new().spawn(move || {
-            let result = handle(stream, server); // <8>
+            let result = handle(stream, server); // <19>
             connection.closed(result);
         });
         if let Err(err) = spawned {
@@ -60,11 +60,11 @@ fn serve(listener: TcpListener, server: &'static Server) {
 }
 
 fn main() {
-    let server = Server::start("thread"); // <9>
-    let listener = TcpListener::bind(server.addr()); // <10>
+    let server = Server::start("thread"); // <20>
+    let listener = TcpListener::bind(server.addr()); // <21>
     let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
     server.listening(listener.local_addr());
     serve(listener, server);
-    let _all_closed = server.wait_all_closed(server.grace()); // <11>
+    let _all_closed = server.wait_all_closed(server.grace()); // <22>
     server.exit();
 }

@@ -37,7 +37,7 @@ async fn handle(mut stream: TcpStream, server: &Server) -> io::Result<()> {
 
 async fn serve(listener: TcpListener, server: &'static Server) {
     loop {
-        let accepted = tokio::select! { // <6>
+        let accepted = tokio::select! { // <15>
             biased;
             () = server.stopped() => break,
             accepted = listener.accept() => accepted,
@@ -50,9 +50,9 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 continue;
             }
         };
-        let connection = server.opened(peer); // <7>
+        let connection = server.opened(peer); // <16>
         tokio::spawn(async move {
-            let result = handle(stream, server).await; // <8>
+            let result = handle(stream, server).await; // <19>
             connection.closed(result);
         });
     }
@@ -60,11 +60,11 @@ async fn serve(listener: TcpListener, server: &'static Server) {
 
 #[tokio::main]
 async fn main() {
-    let server = Server::start("tokio"); // <9>
-    let listener = TcpListener::bind(server.addr()).await; // <10>
+    let server = Server::start("tokio"); // <20>
+    let listener = TcpListener::bind(server.addr()).await; // <21>
     let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
     server.listening(listener.local_addr());
     serve(listener, server).await;
-    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <11>
+    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <22>
     server.exit();
 }

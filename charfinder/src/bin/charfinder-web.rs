@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 use tokio::time::timeout;
 
 async fn search(query: &str, server: &Server) -> String {
-    let page = server.index().page(query); // <12>
+    let page = server.index().page(query); // <6>
     charfinder::json_page(&page)
 }
 
@@ -31,7 +31,7 @@ async fn respond(request: Request<Incoming>, server: &Server) -> Result<Answer, 
         return Ok(refusal);
     }
     let answer = match request.uri().path() {
-        "/" => charfinder::page(), // <13>
+        "/" => charfinder::page(), // <14>
         "/search" => {
             let query = charfinder::query_of(request.uri());
             charfinder::json(search(&query, server).await)
@@ -43,7 +43,7 @@ async fn respond(request: Request<Incoming>, server: &Server) -> Result<Answer, 
 
 async fn serve(listener: TcpListener, server: &'static Server) {
     loop {
-        let accepted = tokio::select! { // <6>
+        let accepted = tokio::select! { // <15>
             biased;
             () = server.stopped() => break,
             accepted = listener.accept() => accepted,
@@ -56,33 +56,33 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 continue;
             }
         };
-        let connection = server.opened(peer); // <7>
+        let connection = server.opened(peer); // <16>
         tokio::spawn(async move {
-            let service = service_fn(|request| respond(request, server)); // <14>
+            let service = service_fn(|request| respond(request, server)); // <17>
             let http = http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(server.idle())
                 .serve_connection(TokioIo::new(stream), service);
             let mut http = pin!(http);
-            let result = tokio::select! { // <15>
+            let result = tokio::select! { // <18>
                 result = http.as_mut() => result,
                 () = server.stopped() => {
                     http.as_mut().graceful_shutdown();
                     http.await
                 }
             };
-            connection.closed(result.map_err(io::Error::other)); // <8>
+            connection.closed(result.map_err(io::Error::other)); // <19>
         });
     }
 }
 
 #[tokio::main]
 async fn main() {
-    let server = Server::web(); // <9>
-    let listener = TcpListener::bind(server.addr()).await; // <10>
+    let server = Server::web(); // <20>
+    let listener = TcpListener::bind(server.addr()).await; // <21>
     let listener = listener.unwrap_or_else(|err| server.cannot_listen(err));
     server.listening(listener.local_addr());
     serve(listener, server).await;
-    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <11>
+    let _all_closed = timeout(server.grace(), server.all_closed()).await; // <22>
     server.exit();
 }

@@ -12,7 +12,8 @@
 //! The runtime has exactly four worker threads, one per countdown, on every
 //! machine (async-std's default is one per CPU core): what the experiment
 //! shows depends on how many threads run the tasks, and with fewer threads
-//! than countdowns it even changes from run to run (the lab sheet shows how).
+//! than countdowns it even changes from run to run (countdown/DEEPER.md
+//! shows how).
 //! async-std reads the count from the environment variable
 //! ASYNC_STD_THREAD_COUNT when it starts, so `main` sets it first.
 //!

@@ -8,7 +8,7 @@
 //! The runtime has exactly four worker threads, one per countdown, on every
 //! machine (tokio's default is one per CPU core): what the experiment shows
 //! depends on how many threads run the tasks, and with fewer threads than
-//! countdowns it even changes from run to run (the lab sheet shows how).
+//! countdowns it even changes from run to run (countdown/DEEPER.md shows how).
 //!
 //! Experiment: in `countdown()`, replace `tokio::time::sleep(delay).await` with
 //! the blocking `std::thread::sleep(delay)`. Predict the output, then run again.

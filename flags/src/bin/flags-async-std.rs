@@ -48,17 +48,17 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| async_std::task::spawn(download_one(site, cc))) // <9>
+            .map(|&cc| async_std::task::spawn(download_one(site, cc))) // <10>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await); // <10>
+            results.push(task.await); // <11>
         }
         results.into_iter().sum()
     };
-    async_std::task::block_on(downloads) // <11>
+    async_std::task::block_on(downloads) // <12>
 }
 
 fn main() {
-    flags::main(download_many); // <12>
+    flags::main(download_many); // <13>
 }

@@ -32,14 +32,14 @@ fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
 
 fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize, Error> {
     let mut sorted = cc_list.to_vec();
-    sorted.sort(); // <9>
+    sorted.sort(); // <10>
     let mut count = 0;
     for cc in sorted {
-        count += download_one(site, cc)?; // <10>
+        count += download_one(site, cc)?; // <11>
     }
     Ok(count)
 }
 
 fn main() {
-    flags::main(download_many); // <12>
+    flags::main(download_many); // <13>
 }

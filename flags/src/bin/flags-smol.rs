@@ -58,17 +58,17 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| EX.spawn(download_one(site, cc))) // <9>
+            .map(|&cc| EX.spawn(download_one(site, cc))) // <10>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await); // <10>
+            results.push(task.await); // <11>
         }
         results.into_iter().sum()
     };
-    smol::block_on(EX.run(downloads)) // <11>
+    smol::block_on(EX.run(downloads)) // <12>
 }
 
 fn main() {
-    flags::main(download_many); // <12>
+    flags::main(download_many); // <13>
 }

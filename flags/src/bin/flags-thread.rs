@@ -41,7 +41,7 @@ fn download_one(site: &Site, cc: &str) -> Result<usize, Error> {
 fn worker(site: &Site, jobs: &Mutex<Iter<&'static str>>) -> Result<usize, Error> {
     let mut count = 0;
     loop {
-        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <13>
+        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <9>
         let Some(cc) = next else { return Ok(count) };
         count += download_one(site, cc)?;
     }
@@ -52,16 +52,16 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let workers = cc_list.len().min(MAX_WORKERS);
     thread::scope(|scope| {
         let pool: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| worker(site, &jobs))) // <9>
+            .map(|_| scope.spawn(|| worker(site, &jobs))) // <10>
             .collect();
         let mut results = Vec::new();
         for thread in pool {
-            results.push(thread.join().unwrap_or(Err(Error::Panicked))); // <10>
+            results.push(thread.join().unwrap_or(Err(Error::Panicked))); // <11>
         }
         results.into_iter().sum()
-    }) // <11>
+    }) // <12>
 }
 
 fn main() {
-    flags::main(download_many); // <12>
+    flags::main(download_many); // <13>
 }

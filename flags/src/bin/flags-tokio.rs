@@ -46,15 +46,15 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| tokio::spawn(download_one(site, cc))) // <9>
+            .map(|&cc| tokio::spawn(download_one(site, cc))) // <10>
             .collect();
         let mut results = Vec::new();
         for task in tasks {
-            results.push(task.await?); // <10>
+            results.push(task.await?); // <11>
         }
         results.into_iter().sum()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread() // <11>
+    let runtime = tokio::runtime::Builder::new_current_thread() // <12>
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
@@ -62,5 +62,5 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
 }
 
 fn main() {
-    flags::main(download_many); // <12>
+    flags::main(download_many); // <13>
 }

@@ -41,13 +41,13 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
 
 async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<Status, Error> {
     let downloaded = {
-        let _permit = semaphore.acquire().await; // <1>
-        async_std::future::timeout(site.timeout(), get_flag(site, cc)) // <2>
+        let _permit = semaphore.acquire().await; // <2>
+        async_std::future::timeout(site.timeout(), get_flag(site, cc)) // <3>
             .await
             .map_err(|_elapsed| Error::Timeout)?
     };
     match downloaded {
-        // <3>
+        // <4>
         Ok(image) => {
             flags::save_flag(&image, cc)?;
             Ok(Status::Ok)
@@ -63,22 +63,22 @@ async fn supervisor(
     options: Options,
 ) -> Result<Counter, Error> {
     let total = cc_list.len();
-    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <4>
+    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <9>
     let (done, results) = async_std::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
         async_std::task::spawn(async move {
-            // <5>
+            // <10>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;
         });
     }
     drop(done);
     let mut counter = Counter::default();
-    let progress = Progress::new(total, options.verbose); // <6>
+    let progress = Progress::new(total, options.verbose); // <11>
     while let Ok((cc, result)) = results.recv().await {
-        // <7>
-        counter.count(&cc, result, options.verbose); // <8>
+        // <12>
+        counter.count(&cc, result, options.verbose); // <13>
         progress.inc();
     }
     Ok(counter)
@@ -89,9 +89,9 @@ fn download_many(
     cc_list: Vec<String>,
     options: Options,
 ) -> Result<Counter, Error> {
-    async_std::task::block_on(supervisor(site, cc_list, options)) // <9>
+    async_std::task::block_on(supervisor(site, cc_list, options)) // <14>
 }
 
 fn main() {
-    flags::flags2::main(download_many, 5, 1000); // <10>
+    flags::flags2::main(download_many, 5, 1000); // <15>
 }

@@ -28,7 +28,7 @@ fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
 
 fn download_one(site: &Site, cc: &str) -> Result<Status, Error> {
     match get_flag(site, cc) {
-        // <2> <3>
+        // <3> <4>
         Ok(image) => {
             flags::save_flag(&image, cc)?;
             Ok(Status::Ok)
@@ -44,15 +44,15 @@ fn download_many(
     options: Options,
 ) -> Result<Counter, Error> {
     let mut counter = Counter::default();
-    let progress = Progress::new(cc_list.len(), options.verbose); // <6>
+    let progress = Progress::new(cc_list.len(), options.verbose); // <11>
     for cc in cc_list {
         let result = download_one(site, &cc);
-        counter.count(&cc, result, options.verbose); // <8>
+        counter.count(&cc, result, options.verbose); // <13>
         progress.inc();
     }
     Ok(counter)
 }
 
 fn main() {
-    flags::flags2::main(download_many, 1, 1); // <10>
+    flags::flags2::main(download_many, 1, 1); // <15>
 }

@@ -34,7 +34,7 @@ fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
 
 fn download_one(site: &Site, cc: &str) -> Result<Status, Error> {
     match get_flag(site, cc) {
-        // <2> <3>
+        // <3> <4>
         Ok(image) => {
             flags::save_flag(&image, cc)?;
             Ok(Status::Ok)
@@ -48,11 +48,11 @@ type Done = (String, Result<Status, Error>);
 
 fn worker(site: &Site, jobs: &Mutex<IntoIter<String>>, done: Sender<Done>) {
     loop {
-        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <11>
+        let next = jobs.lock().unwrap_or_else(PoisonError::into_inner).next(); // <5>
         let Some(cc) = next else { return };
         let result = download_one(site, &cc);
         if done.send((cc, result)).is_err() {
-            // <12>
+            // <6>
             return;
         }
     }
@@ -69,21 +69,21 @@ fn download_many(
     let mut counter = Counter::default();
     thread::scope(|scope| {
         for _ in 0..options.concur_req {
-            // <4>
+            // <9>
             let (jobs, done) = (&jobs, done.clone());
-            scope.spawn(move || worker(site, jobs, done)); // <5>
+            scope.spawn(move || worker(site, jobs, done)); // <10>
         }
         drop(done);
-        let progress = Progress::new(total, options.verbose); // <6>
+        let progress = Progress::new(total, options.verbose); // <11>
         for (cc, result) in results {
-            // <7>
-            counter.count(&cc, result, options.verbose); // <8>
+            // <12>
+            counter.count(&cc, result, options.verbose); // <13>
             progress.inc();
         }
-    }); // <9>
+    }); // <14>
     Ok(counter)
 }
 
 fn main() {
-    flags::flags2::main(download_many, 30, 1000); // <10>
+    flags::flags2::main(download_many, 30, 1000); // <15>
 }

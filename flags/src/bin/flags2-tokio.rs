@@ -42,13 +42,13 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
 
 async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<Status, Error> {
     let downloaded = {
-        let _permit = semaphore.acquire().await; // <1>
-        tokio::time::timeout(site.timeout(), get_flag(site, cc)) // <2>
+        let _permit = semaphore.acquire().await; // <2>
+        tokio::time::timeout(site.timeout(), get_flag(site, cc)) // <3>
             .await
             .map_err(|_elapsed| Error::Timeout)?
     };
     match downloaded {
-        // <3>
+        // <4>
         Ok(image) => {
             flags::save_flag(&image, cc)?;
             Ok(Status::Ok)
@@ -64,22 +64,22 @@ async fn supervisor(
     options: Options,
 ) -> Result<Counter, Error> {
     let total = cc_list.len();
-    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <4>
+    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <9>
     let mut tasks = JoinSet::new();
     for cc in cc_list {
         let semaphore = Arc::clone(&semaphore);
         tasks.spawn(async move {
-            // <5>
+            // <10>
             let result = download_one(site, &cc, &semaphore).await;
             (cc, result)
         });
     }
     let mut counter = Counter::default();
-    let progress = Progress::new(total, options.verbose); // <6>
+    let progress = Progress::new(total, options.verbose); // <11>
     while let Some(done) = tasks.join_next().await {
-        // <7>
+        // <12>
         let (cc, result) = done?;
-        counter.count(&cc, result, options.verbose); // <8>
+        counter.count(&cc, result, options.verbose); // <13>
         progress.inc();
     }
     Ok(counter)
@@ -90,7 +90,7 @@ fn download_many(
     cc_list: Vec<String>,
     options: Options,
 ) -> Result<Counter, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread() // <9>
+    let runtime = tokio::runtime::Builder::new_current_thread() // <14>
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
@@ -98,5 +98,5 @@ fn download_many(
 }
 
 fn main() {
-    flags::flags2::main(download_many, 5, 1000); // <10>
+    flags::flags2::main(download_many, 5, 1000); // <15>
 }

@@ -49,13 +49,13 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
 
 async fn get_country(site: &Site, cc: &str) -> Result<String, Error> {
     let metadata = fetch(site, site.metadata_path(cc)).await?;
-    flags::flags2::country_from_json(&metadata) // <13>
+    flags::flags2::country_from_json(&metadata) // <1>
 }
 
 async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<Status, Error> {
     let downloaded = {
-        let _permit = semaphore.acquire().await; // <1>
-        get_flag(site, cc) // <2>
+        let _permit = semaphore.acquire().await; // <2>
+        get_flag(site, cc) // <3>
             .or(async {
                 Timer::after(site.timeout()).await;
                 Err(Error::Timeout)
@@ -63,13 +63,13 @@ async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<St
             .await
     };
     let image = match downloaded {
-        // <3>
+        // <4>
         Ok(image) => image,
         Err(Error::Status(404)) => return Ok(Status::NotFound),
         Err(err) => return Err(err),
     };
     let country = {
-        let _permit = semaphore.acquire().await; // <14>
+        let _permit = semaphore.acquire().await; // <7>
         get_country(site, cc)
             .or(async {
                 Timer::after(site.timeout()).await;
@@ -77,7 +77,7 @@ async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<St
             })
             .await?
     };
-    flags::save_as(&image, &flags::flags2::flag_filename(&country, cc))?; // <15>
+    flags::save_as(&image, &flags::flags2::flag_filename(&country, cc))?; // <8>
     Ok(Status::Ok)
 }
 
@@ -87,12 +87,12 @@ async fn supervisor(
     options: Options,
 ) -> Result<Counter, Error> {
     let total = cc_list.len();
-    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <4>
+    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <9>
     let (done, results) = smol::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
         EX.spawn(async move {
-            // <5>
+            // <10>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;
         })
@@ -100,10 +100,10 @@ async fn supervisor(
     }
     drop(done);
     let mut counter = Counter::default();
-    let progress = Progress::new(total, options.verbose); // <6>
+    let progress = Progress::new(total, options.verbose); // <11>
     while let Ok((cc, result)) = results.recv().await {
-        // <7>
-        counter.count(&cc, result, options.verbose); // <8>
+        // <12>
+        counter.count(&cc, result, options.verbose); // <13>
         progress.inc();
     }
     Ok(counter)
@@ -114,9 +114,9 @@ fn download_many(
     cc_list: Vec<String>,
     options: Options,
 ) -> Result<Counter, Error> {
-    smol::block_on(EX.run(supervisor(site, cc_list, options))) // <9>
+    smol::block_on(EX.run(supervisor(site, cc_list, options))) // <14>
 }
 
 fn main() {
-    flags::flags2::main(download_many, 5, 1000); // <10>
+    flags::flags2::main(download_many, 5, 1000); // <15>
 }

@@ -44,29 +44,29 @@ async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
 
 async fn get_country(site: &Site, cc: &str) -> Result<String, Error> {
     let metadata = fetch(site, site.metadata_path(cc)).await?;
-    flags::flags2::country_from_json(&metadata) // <13>
+    flags::flags2::country_from_json(&metadata) // <1>
 }
 
 async fn download_one(site: &Site, cc: &str, semaphore: &Semaphore) -> Result<Status, Error> {
     let downloaded = {
-        let _permit = semaphore.acquire().await; // <1>
-        tokio::time::timeout(site.timeout(), get_flag(site, cc)) // <2>
+        let _permit = semaphore.acquire().await; // <2>
+        tokio::time::timeout(site.timeout(), get_flag(site, cc)) // <3>
             .await
             .map_err(|_elapsed| Error::Timeout)?
     };
     let image = match downloaded {
-        // <3>
+        // <4>
         Ok(image) => image,
         Err(Error::Status(404)) => return Ok(Status::NotFound),
         Err(err) => return Err(err),
     };
     let country = {
-        let _permit = semaphore.acquire().await; // <14>
+        let _permit = semaphore.acquire().await; // <7>
         tokio::time::timeout(site.timeout(), get_country(site, cc))
             .await
             .map_err(|_elapsed| Error::Timeout)??
     };
-    flags::save_as(&image, &flags::flags2::flag_filename(&country, cc))?; // <15>
+    flags::save_as(&image, &flags::flags2::flag_filename(&country, cc))?; // <8>
     Ok(Status::Ok)
 }
 
@@ -76,22 +76,22 @@ async fn supervisor(
     options: Options,
 ) -> Result<Counter, Error> {
     let total = cc_list.len();
-    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <4>
+    let semaphore = Arc::new(Semaphore::new(options.concur_req)); // <9>
     let mut tasks = JoinSet::new();
     for cc in cc_list {
         let semaphore = Arc::clone(&semaphore);
         tasks.spawn(async move {
-            // <5>
+            // <10>
             let result = download_one(site, &cc, &semaphore).await;
             (cc, result)
         });
     }
     let mut counter = Counter::default();
-    let progress = Progress::new(total, options.verbose); // <6>
+    let progress = Progress::new(total, options.verbose); // <11>
     while let Some(done) = tasks.join_next().await {
-        // <7>
+        // <12>
         let (cc, result) = done?;
-        counter.count(&cc, result, options.verbose); // <8>
+        counter.count(&cc, result, options.verbose); // <13>
         progress.inc();
     }
     Ok(counter)
@@ -102,7 +102,7 @@ fn download_many(
     cc_list: Vec<String>,
     options: Options,
 ) -> Result<Counter, Error> {
-    let runtime = tokio::runtime::Builder::new_current_thread() // <9>
+    let runtime = tokio::runtime::Builder::new_current_thread() // <14>
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
@@ -110,5 +110,5 @@ fn download_many(
 }
 
 fn main() {
-    flags::flags2::main(download_many, 5, 1000); // <10>
+    flags::flags2::main(download_many, 5, 1000); // <15>
 }

@@ -21,7 +21,9 @@ pub const DEMO1: &str = env!("CARGO_BIN_EXE_native-coros-demo1");
 pub const DEMO2: &str = env!("CARGO_BIN_EXE_native-coros-demo2");
 pub const DEMO3: &str = env!("CARGO_BIN_EXE_native-coros-demo3");
 pub const LAUNCHPAD: &str = env!("CARGO_BIN_EXE_native-coros-launchpad");
-pub const BINARIES: [&str; 4] = [DEMO1, DEMO2, DEMO3, LAUNCHPAD];
+pub const WAKERS: &str = env!("CARGO_BIN_EXE_native-coros-wakers");
+pub const CHESS: &str = env!("CARGO_BIN_EXE_native-coros-chess");
+pub const BINARIES: [&str; 6] = [DEMO1, DEMO2, DEMO3, LAUNCHPAD, WAKERS, CHESS];
 
 /// Runs `cmd` to its end, stdin empty, stdout and stderr captured.
 pub fn run(cmd: &mut Command) -> Output {
