@@ -190,7 +190,33 @@ pub fn unexpected(what: &str) -> io::Error {
 /// `err`, saying how many rows had arrived before it.
 pub fn after(err: io::Error, rows: u32) -> io::Error {
     let s = if rows == 1 { "" } else { "s" };
-    bad(err.kind(), format!("{err} (after {rows} row{s})"))
+    bad(
+        err.kind(),
+        format!("{} (after {rows} row{s})", message(&err)),
+    )
+}
+
+/// What went wrong, in words: a timeout says so the same way on every
+/// runtime (tokio says "deadline has elapsed", a std socket "Resource
+/// temporarily unavailable" on Unix).
+pub fn message(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            format!(
+                "no answer from the server within {} s",
+                IO_TIMEOUT.as_secs()
+            )
+        }
+        _ => err.to_string(),
+    }
+}
+
+/// A timeout as a race, for smol (which has no `timeout` function):
+/// `io.or(timed_out(Timer::after(d)))` fails with `TimedOut` when the timer
+/// ends first.
+pub async fn timed_out<T>(timer: impl Future) -> io::Result<T> {
+    timer.await;
+    Err(io::ErrorKind::TimedOut.into())
 }
 
 /// The server closed the connection where the protocol says it should not.
@@ -247,7 +273,7 @@ pub fn report(ended: &io::Result<Ended>, limit: Duration) -> i32 {
             130
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", message(err));
             1
         }
     }

@@ -182,6 +182,6 @@ async fn main() {
         println!("server log: {}", server.farewell().await); // <10>
     }
     if let Err(err) = result {
-        labs::cli::fail(1, err);
+        labs::cli::fail(1, streams::message(&err));
     }
 }
