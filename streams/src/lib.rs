@@ -244,7 +244,8 @@ pub enum Ended {
 }
 
 /// Prints how the answer ended; returns the exit status: 0 when it came
-/// whole, 1 when bytes were lost, on a timeout or an error, 130 after Ctrl-C.
+/// whole, 1 when bytes were lost, on a timeout or an error, 130 after Ctrl-C
+/// (143 after SIGTERM).
 pub fn report(ended: &io::Result<Ended>, limit: Duration) -> i32 {
     let s = |n: &u32| if *n == 1 { "" } else { "s" };
     match ended {
@@ -269,8 +270,14 @@ pub fn report(ended: &io::Result<Ended>, limit: Duration) -> i32 {
             1
         }
         Ok(Ended::Stopped { rows }) => {
-            println!("stopped by Ctrl-C, {rows} row{} read", s(rows));
-            130
+            let status = STOP_STATUS.load(Ordering::SeqCst) as i32;
+            let by = if status == 130 {
+                "Ctrl-C"
+            } else {
+                "a stop request"
+            };
+            println!("stopped by {by}, {rows} row{} read", s(rows));
+            status
         }
         Err(err) => {
             eprintln!("error: {}", message(err));
@@ -308,6 +315,8 @@ pub fn row_line(n: u32) -> String {
 
 static STOP: Event = Event::new();
 static STOPPED: AtomicBool = AtomicBool::new(false);
+/// The exit status the stop request asks for: 130 for Ctrl-C, 143 for SIGTERM.
+static STOP_STATUS: AtomicUsize = AtomicUsize::new(130);
 
 /// Completes when the user presses Ctrl-C (or the program is otherwise asked
 /// to stop: SIGTERM, a closed terminal; a console event on Windows), on any
@@ -332,7 +341,16 @@ pub fn stop_requested() -> impl Future<Output = ()> + Send + 'static {
     }
 }
 
-fn listen_for_stop_requests() {
+/// Whether the user has pressed Ctrl-C, for a thread that checks between
+/// waits (call [`listen_for_stop_requests`] first).
+pub fn is_stop_requested() -> bool {
+    STOPPED.load(Ordering::SeqCst)
+}
+
+/// From now on, a stop request (Ctrl-C, ...) no longer ends the program by
+/// itself: [`stop_requested`] completes and [`is_stop_requested`] says so.
+/// A second request ends it at once. Call it before `StatusLine::new()`.
+pub fn listen_for_stop_requests() {
     static INSTALLED: OnceLock<bool> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         labs::term::handle_stop_requests_here();
@@ -340,6 +358,7 @@ fn listen_for_stop_requests() {
             if STOPPED.swap(true, Ordering::SeqCst) {
                 labs::term::restore_and_exit(status);
             }
+            STOP_STATUS.store(status as usize, Ordering::SeqCst);
             STOP.notify(usize::MAX);
         })
     });
