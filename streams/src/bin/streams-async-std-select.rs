@@ -1,16 +1,17 @@
-//! Lab 7, streams, async-std (legacy), a race with `or`: each line of the answer races a
-//! 30 ms ticker that redraws a status line, a deadline for the whole
-//! answer, and Ctrl-C. The server sends each row in two halves 100 ms apart
-//! (`--drip`), so the ticker wins between the two halves of every row.
+//! Lab 7, streams, async-std (legacy: discontinued in 2025), a race with
+//! `or`: each line of the answer races a 30 ms tick that redraws a status
+//! line, a deadline for the whole answer, and Ctrl-C. The server sends each
+//! row in two halves 100 ms apart (`--drip`), so the tick wins between the
+//! two halves of every row.
 //!
 //!     cargo run --bin streams-async-std-select                  every byte arrives
-//!     cargo run --bin streams-async-std-select-broken           a buffer per read
+//!     cargo run --bin streams-async-std-select-broken           a buffer per read: bytes lost
 //!     cargo run --bin streams-async-std-select -- --timeout 0.5
 //!
 //! async-std has no `select!` of its own: `a.or(b)` from futures-lite runs
-//! both, returns what the first to finish returns, preferring `a`, and
-//! drops the other. The experiment:
-//! `streams-async-std-select-broken.rs` is this file with one line changed:
+//! both, returns what the first to finish returns (preferring `a`), and
+//! drops the other. The experiment, one line (callout 14), as in
+//! `streams-smol-select.rs`:
 //! `diff streams/src/bin/streams-async-std-select{,-broken}.rs`.
 
 use std::io;
@@ -27,6 +28,13 @@ use labs::StatusLine;
 use streams::{ANSWER_LIMIT, Ended, IO_TIMEOUT, Options, Reply};
 
 type Reader = BufReader<Take<TcpStream>>;
+
+/// A reader and the buffer its lines are read into, which outlives each
+/// read (tokio's `Lines` is the same pair).
+struct Input {
+    reader: Reader,
+    buffer: Vec<u8>,
+}
 
 const TICK: Duration = Duration::from_millis(30);
 
@@ -53,12 +61,7 @@ async fn read_line(reader: &mut Reader, buffer: &mut Vec<u8>) -> io::Result<Opti
 
 /// Reads the answer to `ROWS n`, line by line, until `END`; the status
 /// line, the deadline and Ctrl-C race each read.
-async fn receive(
-    reader: &mut Reader,
-    buffer: &mut Vec<u8>,
-    n: u32,
-    deadline: Instant,
-) -> io::Result<Ended> {
+async fn receive(input: &mut Input, n: u32, deadline: Instant) -> io::Result<Ended> {
     let mut stop = pin!(streams::stop_requested()); // <12>
     let status = StatusLine::new();
     let mut expired = pin!(task::sleep(
@@ -66,7 +69,7 @@ async fn receive(
     ));
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     let ended = loop {
-        let next = async { Next::Line(read_line(reader, buffer).await) } // <14>
+        let next = async { Next::Line(read_line(&mut input.reader, &mut input.buffer).await) } // <14>
             .or(async {
                 task::sleep(TICK).await;
                 Next::Tick
@@ -111,26 +114,20 @@ async fn receive(
         }
         received += line.len() + 1;
     };
-    if !buffer.is_empty() {
-        println!(
-            "  the read that lost left {} in the buffer",
-            streams::shown(buffer)
-        );
+    if !input.buffer.is_empty() {
+        let left = streams::shown(&input.buffer);
+        println!("  the read that lost left {left} in the buffer");
     }
     Ok(ended)
 }
 
 /// `QUIT`, then the rest of the answer (rows still on their way after a
 /// timeout or Ctrl-C) up to `BYE`, every read with a timeout.
-async fn close(
-    reader: &mut Reader,
-    buffer: &mut Vec<u8>,
-    mut writer: TcpStream,
-) -> io::Result<u32> {
+async fn close(input: &mut Input, mut writer: TcpStream) -> io::Result<u32> {
     timeout(IO_TIMEOUT, writer.write_all(streams::QUIT)).await?;
     let mut skipped = 0;
     loop {
-        let line = timeout(IO_TIMEOUT, read_line(reader, buffer)).await?;
+        let line = timeout(IO_TIMEOUT, read_line(&mut input.reader, &mut input.buffer)).await?;
         match line.as_deref().map(streams::reply_text) {
             Some(Ok(Reply::Bye)) => return Ok(skipped),
             Some(_) => skipped += 1,
@@ -143,12 +140,15 @@ async fn close(
 async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
     let stream = timeout(IO_TIMEOUT, TcpStream::connect(addr)).await?;
     let (reader, mut writer) = (stream.clone(), stream);
-    let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
-    let mut buffer = Vec::new();
+    let reader = BufReader::new(reader.take(ANSWER_LIMIT));
+    let mut input = Input {
+        reader,
+        buffer: Vec::new(),
+    };
     let query = streams::query(n);
     timeout(IO_TIMEOUT, writer.write_all(query.as_bytes())).await?;
-    let ended = receive(&mut reader, &mut buffer, n, Instant::now() + limit).await;
-    let skipped = close(&mut reader, &mut buffer, writer).await?;
+    let ended = receive(&mut input, n, Instant::now() + limit).await;
+    let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }

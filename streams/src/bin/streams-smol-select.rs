@@ -4,12 +4,14 @@
 //! (`--drip`), so the ticker wins between the two halves of every row.
 //!
 //!     cargo run --bin streams-smol-select                  every byte arrives
-//!     cargo run --bin streams-smol-select-broken           a buffer per read
+//!     cargo run --bin streams-smol-select-broken           a buffer per read: bytes lost
 //!     cargo run --bin streams-smol-select -- --timeout 0.5
 //!
-//! smol has no `select!`: `a.or(b)` runs both and returns what the first to
-//! finish returns, preferring `a`, and drops the other. The experiment:
-//! `streams-smol-select-broken.rs` is this file with one line changed:
+//! smol has no `select!`: `a.or(b)` runs both, returns what the first to
+//! finish returns (preferring `a`), and drops the other. The experiment,
+//! one line (callout 14): read into `input.buffer`, which outlives each
+//! read, or into a new buffer that is dropped with the read. The broken
+//! file has `&mut Vec::new()` there:
 //! `diff streams/src/bin/streams-smol-select{,-broken}.rs`.
 
 use std::io;
@@ -27,6 +29,13 @@ use smol::stream::StreamExt;
 use streams::{ANSWER_LIMIT, Ended, IO_TIMEOUT, Options, Reply, timed_out};
 
 type Reader = BufReader<Take<TcpStream>>;
+
+/// A reader and the buffer its lines are read into, which outlives each
+/// read (tokio's `Lines` is the same pair).
+struct Input {
+    reader: Reader,
+    buffer: Vec<u8>,
+}
 
 const TICK: Duration = Duration::from_millis(30);
 
@@ -53,19 +62,14 @@ async fn read_line(reader: &mut Reader, buffer: &mut Vec<u8>) -> io::Result<Opti
 
 /// Reads the answer to `ROWS n`, line by line, until `END`; the status
 /// line, the deadline and Ctrl-C race each read.
-async fn receive(
-    reader: &mut Reader,
-    buffer: &mut Vec<u8>,
-    n: u32,
-    deadline: Instant,
-) -> io::Result<Ended> {
+async fn receive(input: &mut Input, n: u32, deadline: Instant) -> io::Result<Ended> {
     let mut stop = pin!(streams::stop_requested()); // <12>
     let status = StatusLine::new();
     let mut ticker = Timer::interval(TICK);
     let mut expired = Timer::at(deadline);
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     let ended = loop {
-        let next = async { Next::Line(read_line(reader, buffer).await) } // <14>
+        let next = async { Next::Line(read_line(&mut input.reader, &mut input.buffer).await) } // <14>
             .or(async { ticker.next().await.map_or(Next::Stop, |_| Next::Tick) }) // <13>
             .or(async {
                 (&mut expired).await;
@@ -107,27 +111,21 @@ async fn receive(
         }
         received += line.len() + 1;
     };
-    if !buffer.is_empty() {
-        println!(
-            "  the read that lost left {} in the buffer",
-            streams::shown(buffer)
-        );
+    if !input.buffer.is_empty() {
+        let left = streams::shown(&input.buffer);
+        println!("  the read that lost left {left} in the buffer");
     }
     Ok(ended)
 }
 
 /// `QUIT`, then the rest of the answer (rows still on their way after a
 /// timeout or Ctrl-C) up to `BYE`, every read with a timeout.
-async fn close(
-    reader: &mut Reader,
-    buffer: &mut Vec<u8>,
-    mut writer: TcpStream,
-) -> io::Result<u32> {
+async fn close(input: &mut Input, mut writer: TcpStream) -> io::Result<u32> {
     let write = writer.write_all(streams::QUIT);
     write.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
     let mut skipped = 0;
     loop {
-        let read = read_line(reader, buffer);
+        let read = read_line(&mut input.reader, &mut input.buffer);
         let line = read.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
         match line.as_deref().map(streams::reply_text) {
             Some(Ok(Reply::Bye)) => return Ok(skipped),
@@ -142,13 +140,16 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     let connect = TcpStream::connect(addr);
     let stream = connect.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
     let (reader, mut writer) = (stream.clone(), stream);
-    let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
-    let mut buffer = Vec::new();
+    let reader = BufReader::new(reader.take(ANSWER_LIMIT));
+    let mut input = Input {
+        reader,
+        buffer: Vec::new(),
+    };
     let query = streams::query(n);
     let write = writer.write_all(query.as_bytes());
     write.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
-    let ended = receive(&mut reader, &mut buffer, n, Instant::now() + limit).await;
-    let skipped = close(&mut reader, &mut buffer, writer).await?;
+    let ended = receive(&mut input, n, Instant::now() + limit).await;
+    let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }

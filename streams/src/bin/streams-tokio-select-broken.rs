@@ -1,14 +1,16 @@
-//! Lab 7, streams, tokio, `select!`, BROKEN: each line of the answer races a 30 ms
+//! Lab 7, streams, tokio, `select!`: each line of the answer races a 30 ms
 //! ticker that redraws a status line, a deadline for the whole answer, and
 //! Ctrl-C. The server sends each row in two halves 100 ms apart (`--drip`),
 //! so the ticker wins between the two halves of every row.
 //!
 //!     cargo run --bin streams-tokio-select                  every byte arrives
-//!     cargo run --bin streams-tokio-select-broken           the same, with read_line
+//!     cargo run --bin streams-tokio-select-broken           read_line: bytes lost
 //!     cargo run --bin streams-tokio-select -- --timeout 0.5
 //!
-//! The experiment: `streams-tokio-select-broken.rs` is this file with one
-//! line changed, `lines.next_line()` replaced by `read_line(lines.get_mut())`:
+//! The experiment, one line (callout 14): `lines.next_line()` keeps a half
+//! read line inside `lines` when another branch wins; `read_line` keeps it
+//! inside its own future, and `select!` drops that future. The broken file
+//! has `read_line(lines.get_mut())` there:
 //! `diff streams/src/bin/streams-tokio-select{,-broken}.rs`.
 
 use std::io;
