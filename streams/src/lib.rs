@@ -61,11 +61,11 @@ pub const NAMES: [&str; 26] = [
 #[derive(Debug, Clone, clap::Args)]
 pub struct Options {
     /// How many rows to ask for, 1 to 1000
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=MAX_ROWS as i64))]
+    #[arg(long, default_value_t = 8, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=MAX_ROWS as i64))]
     pub rows: u32,
     /// Milliseconds between the two halves of each line the server sends
     /// (and after each line), 0 to 1000
-    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=1000))]
+    #[arg(long, value_name = "MS", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub drip: Option<u64>,
     /// Read from a server already running (`streams-server`) at this
     /// address, instead of one started inside this program
@@ -436,6 +436,21 @@ impl Server {
                 return line;
             }
             listener.wait();
+        }
+    }
+
+    /// [`Server::wait_farewell`], giving up after `timeout` (for tests).
+    pub fn farewell_within(&self, timeout: Duration) -> Option<String> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(line) = self.take_ended() {
+                return Some(line);
+            }
+            let listener = self.changed.listen();
+            if let Some(line) = self.take_ended() {
+                return Some(line);
+            }
+            listener.wait_deadline(deadline)?;
         }
     }
 
