@@ -21,7 +21,6 @@
 //! ```
 
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -190,10 +189,7 @@ pub fn unexpected(what: &str) -> io::Error {
 /// `err`, saying how many rows had arrived before it.
 pub fn after(err: io::Error, rows: u32) -> io::Error {
     let s = if rows == 1 { "" } else { "s" };
-    bad(
-        err.kind(),
-        format!("{} (after {rows} row{s})", message(&err)),
-    )
+    io::Error::other(format!("{} (after {rows} row{s})", message(&err)))
 }
 
 /// What went wrong, in words: a timeout says so the same way on every
@@ -290,19 +286,14 @@ fn bad(kind: io::ErrorKind, message: impl Into<String>) -> io::Error {
     io::Error::new(kind, message.into())
 }
 
-/// `bytes` as text for a message: at most 40 characters, escaped, quoted.
+/// `bytes` as text for a message: quoted, every byte that is not printable
+/// ASCII escaped (`\xff`, `\x1b`, `\n`), at most 40 characters.
 pub fn shown(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::from("\"");
-    for (i, c) in text.chars().enumerate() {
-        if i == 40 {
-            out.push_str("...");
-            break;
-        }
-        let _ = write!(out, "{}", c.escape_debug());
+    let escaped = bytes.escape_ascii().to_string();
+    match escaped.char_indices().nth(40) {
+        Some((cut, _)) => format!("\"{}...\"", &escaped[..cut]),
+        None => format!("\"{escaped}\""),
     }
-    out.push('"');
-    out
 }
 
 /// The row line for row `n` (from 1), as the server sends it.
@@ -591,13 +582,10 @@ mod tests {
         );
         assert_eq!(
             message(b"row 1: \xff\n"),
-            "a line that is not UTF-8: \"row 1: \u{FFFD}\\n\""
+            "a line that is not UTF-8: \"row 1: \\xff\\n\""
         );
         assert!(message(&[b'x'; LINE_LIMIT]).starts_with("a line longer than 100 bytes: \"xxxx"));
-        assert_eq!(
-            message(b"\x1b[2J\n"),
-            "an unexpected line: \"\\u{1b}[2J\\n\""
-        );
+        assert_eq!(message(b"\x1b[2J\n"), "an unexpected line: \"\\x1b[2J\\n\"");
     }
 
     #[test]

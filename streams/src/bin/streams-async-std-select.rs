@@ -147,12 +147,12 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     };
     let query = streams::query(n);
     timeout(IO_TIMEOUT, writer.write_all(query.as_bytes())).await?;
-    let ended = receive(&mut input, n, Instant::now() + limit).await;
+    let ended = receive(&mut input, n, Instant::now() + limit).await?;
     let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }
-    ended
+    Ok(ended)
 }
 
 #[derive(Parser)]

@@ -148,12 +148,12 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     let query = streams::query(n);
     let write = writer.write_all(query.as_bytes());
     write.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
-    let ended = receive(&mut input, n, Instant::now() + limit).await;
+    let ended = receive(&mut input, n, Instant::now() + limit).await?;
     let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }
-    ended
+    Ok(ended)
 }
 
 #[derive(Parser)]

@@ -125,12 +125,12 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
             }
         })?;
     writer.write_all(streams::query(n).as_bytes())?;
-    let ended = receive(&lines, n, Instant::now() + limit);
+    let ended = receive(&lines, n, Instant::now() + limit)?;
     let skipped = close(&lines, writer)?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }
-    ended
+    Ok(ended)
 }
 
 #[derive(Parser)]

@@ -101,12 +101,12 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader.take(ANSWER_LIMIT)).lines();
     timeout(IO_TIMEOUT, writer.write_all(streams::query(n).as_bytes())).await??;
-    let ended = receive(&mut lines, n, Instant::now() + limit).await;
+    let ended = receive(&mut lines, n, Instant::now() + limit).await?;
     let skipped = close(&mut lines, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }
-    ended
+    Ok(ended)
 }
 
 #[derive(Parser)]
