@@ -496,7 +496,17 @@ impl Server {
         match result {
             Ok(true) => format!("said goodbye (QUIT) {after}"),
             Ok(false) => format!("vanished (closed without QUIT) {after}"),
-            Err(err) => format!("vanished ({err}) {after}"),
+            Err(err) => match err.kind() {
+                io::ErrorKind::BrokenPipe
+                | io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted => {
+                    format!("vanished (closed without QUIT, in the middle of an answer) {after}")
+                }
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                    format!("vanished (silent for {} s) {after}", SERVER_IDLE.as_secs())
+                }
+                _ => format!("vanished ({err}) {after}"),
+            },
         }
     }
 
