@@ -62,8 +62,9 @@ pub struct Options {
     /// How many rows to ask for, 1 to 1000
     #[arg(long, default_value_t = 8, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=MAX_ROWS as i64))]
     pub rows: u32,
-    /// Milliseconds between the two halves of each line the server sends
-    /// (and after each line), 0 to 1000
+    /// Milliseconds between the two halves of each row that the server
+    /// inside this program sends (and after each row), 0 to 1000
+    /// [default: 20; 100 in the races; with --server, that server's]
     #[arg(long, value_name = "MS", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub drip: Option<u64>,
     /// Read from a server already running (`streams-server`) at this

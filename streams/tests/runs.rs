@@ -184,3 +184,32 @@ fn the_deadline_wins_and_the_client_still_says_goodbye() {
         insta::assert_snapshot!(format!("{runtime}-select-timeout"), shown(out));
     }
 }
+
+/// Bad numbers get one line on stderr and exit status 2.
+#[test]
+fn bad_options_get_one_line_and_status_2() {
+    let mut report = String::new();
+    for (variant, options) in [
+        ("tokio", &["--rows", "--drip"][..]),
+        ("smol-select", &["--timeout"][..]),
+        ("server", &["--drip", "--port"][..]),
+    ] {
+        let argvs = labs::testkit::bad_number_args(options);
+        report += &labs::testkit::assert_bad_args(support::bin(variant), &argvs);
+    }
+    let argvs = [
+        vec!["--server".to_string(), "nowhere".to_string()],
+        vec!["--cleanup".to_string(), "later".to_string()],
+    ];
+    report += &labs::testkit::assert_bad_args(support::bin("thread"), &argvs);
+    insta::assert_snapshot!(report);
+}
+
+/// `| head -0`: the client ends quietly at its first line.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for variant in ["thread", "tokio", "smol-select", "async-std-generators"] {
+        labs::testkit::assert_closed_pipe(support::bin(variant), &["--drip", "0"]);
+    }
+}

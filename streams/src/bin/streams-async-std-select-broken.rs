@@ -71,13 +71,13 @@ async fn receive(input: &mut Input, n: u32, deadline: Instant) -> io::Result<End
     let ended = loop {
         let next = async { Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) } // <14>
             .or(async {
-                task::sleep(TICK).await;
+                task::sleep(TICK).await; // <13>
                 Next::Tick
-            }) // <13>
+            })
             .or(async {
-                (&mut expired).await;
+                (&mut expired).await; // <15>
                 Next::Expired
-            }) // <15>
+            })
             .or(async {
                 (&mut stop).await;
                 Next::Stop
@@ -164,7 +164,7 @@ struct Args {
     #[command(flatten)]
     options: Options,
     /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
     timeout: Duration,
 }
 

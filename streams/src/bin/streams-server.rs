@@ -20,7 +20,7 @@ struct Args {
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
     /// Port to listen on (0: any free port)
-    #[arg(long, default_value_t = 2324)]
+    #[arg(long, default_value_t = 2324, allow_hyphen_values = true)]
     port: u16,
     /// Milliseconds between the two halves of each row (and after each), 0 to 1000
     #[arg(long, value_name = "MS", default_value_t = 100, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(0..=1000))]

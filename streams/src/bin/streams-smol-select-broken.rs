@@ -70,11 +70,14 @@ async fn receive(input: &mut Input, n: u32, deadline: Instant) -> io::Result<End
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     let ended = loop {
         let next = async { Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) } // <14>
-            .or(async { ticker.next().await.map_or(Next::Stop, |_| Next::Tick) }) // <13>
             .or(async {
-                (&mut expired).await;
+                ticker.next().await; // <13>
+                Next::Tick
+            })
+            .or(async {
+                (&mut expired).await; // <15>
                 Next::Expired
-            }) // <15>
+            })
             .or(async {
                 (&mut stop).await;
                 Next::Stop
@@ -165,7 +168,7 @@ struct Args {
     #[command(flatten)]
     options: Options,
     /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
     timeout: Duration,
 }
 

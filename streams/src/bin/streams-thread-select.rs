@@ -142,7 +142,7 @@ struct Args {
     #[command(flatten)]
     options: Options,
     /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
     timeout: Duration,
 }
 
