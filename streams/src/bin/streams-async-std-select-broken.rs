@@ -61,7 +61,7 @@ async fn read_line(reader: &mut Reader, buffer: &mut Vec<u8>) -> io::Result<Opti
 
 /// Reads the answer to `ROWS n`, line by line, until `END`; the status
 /// line, the deadline and Ctrl-C race each read.
-async fn receive(input: &mut Input, n: u32, deadline: Instant) -> io::Result<Ended> {
+async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
     let mut stop = pin!(streams::stop_requested()); // <12>
     let status = StatusLine::new();
     let mut expired = pin!(task::sleep(
@@ -87,7 +87,7 @@ async fn receive(input: &mut Input, n: u32, deadline: Instant) -> io::Result<End
             Next::Line(line) => line?,
             Next::Tick => {
                 ticks += 1;
-                status.draw(&format!("row {} of {n}: waiting, tick {ticks}", rows + 1));
+                status.draw(&format!("tick {ticks}: {received} bytes received"));
                 continue;
             }
             Next::Expired => break Ended::TimedOut { rows },
@@ -147,7 +147,7 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     };
     let query = streams::query(n);
     timeout(IO_TIMEOUT, writer.write_all(query.as_bytes())).await?;
-    let ended = receive(&mut input, n, Instant::now() + limit).await?;
+    let ended = receive(&mut input, Instant::now() + limit).await?;
     let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");

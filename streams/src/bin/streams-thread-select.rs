@@ -39,11 +39,7 @@ fn read_line(reader: &mut Reader, buffer: &mut Vec<u8>) -> io::Result<Option<Str
 
 /// Reads the answer to `ROWS n` from the channel, line by line, until
 /// `END`; between lines, the status line, the deadline and Ctrl-C.
-fn receive(
-    lines: &Receiver<io::Result<Option<String>>>,
-    n: u32,
-    deadline: Instant,
-) -> io::Result<Ended> {
+fn receive(lines: &Receiver<io::Result<Option<String>>>, deadline: Instant) -> io::Result<Ended> {
     streams::listen_for_stop_requests(); // <12>
     let status = StatusLine::new();
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
@@ -59,7 +55,7 @@ fn receive(
             Ok(line) => line?, // <14>
             Err(RecvTimeoutError::Timeout) => {
                 ticks += 1;
-                status.draw(&format!("row {} of {n}: waiting, tick {ticks}", rows + 1));
+                status.draw(&format!("tick {ticks}: {received} bytes received"));
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => None,
@@ -125,7 +121,7 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
             }
         })?;
     writer.write_all(streams::query(n).as_bytes())?;
-    let ended = receive(&lines, n, Instant::now() + limit)?;
+    let ended = receive(&lines, Instant::now() + limit)?;
     let skipped = close(&lines, writer)?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");

@@ -40,7 +40,7 @@ async fn read_line(reader: &mut Reader) -> io::Result<Option<String>> {
 
 /// Reads the answer to `ROWS n`, line by line, until `END`; the status
 /// line, the deadline and Ctrl-C are branches of the same `select!`.
-async fn receive(lines: &mut Lines<Reader>, n: u32, deadline: Instant) -> io::Result<Ended> {
+async fn receive(lines: &mut Lines<Reader>, deadline: Instant) -> io::Result<Ended> {
     let mut stop = pin!(streams::stop_requested()); // <12>
     let status = StatusLine::new();
     let mut ticker = interval(TICK);
@@ -51,7 +51,7 @@ async fn receive(lines: &mut Lines<Reader>, n: u32, deadline: Instant) -> io::Re
             line = read_line(lines.get_mut()) => line?, // <14>
             _ = ticker.tick() => {
                 ticks += 1;
-                status.draw(&format!("row {} of {n}: waiting, tick {ticks}", rows + 1));
+                status.draw(&format!("tick {ticks}: {received} bytes received"));
                 continue;
             }
             () = &mut expired => return Ok(Ended::TimedOut { rows }), // <15>
@@ -101,7 +101,7 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader.take(ANSWER_LIMIT)).lines();
     timeout(IO_TIMEOUT, writer.write_all(streams::query(n).as_bytes())).await??;
-    let ended = receive(&mut lines, n, Instant::now() + limit).await?;
+    let ended = receive(&mut lines, Instant::now() + limit).await?;
     let skipped = close(&mut lines, writer).await?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
