@@ -118,7 +118,7 @@ fn each_broken_race_is_a_one_line_edit() {
 fn every_callout_is_explained_in_the_lab_sheet() {
     let variants: Vec<String> = [
         with_suffix(&RUNTIMES, ""),
-        with_suffix(&RUNTIMES[1..], "-generators"),
+        with_suffix(&RUNTIMES, "-generators"),
         with_suffix(&RUNTIMES, "-select"),
         with_suffix(&RUNTIMES[1..], "-select-broken"),
     ]

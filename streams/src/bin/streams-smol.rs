@@ -62,8 +62,7 @@ impl Connection {
     async fn rows(&mut self, n: u32) -> io::Result<impl Stream<Item = io::Result<String>>> {
         self.send(streams::query(n).as_bytes()).await?;
         Ok(stream::unfold(Some(self), |conn| async move {
-            // <2>
-            let conn = conn?; // None: the stream has ended
+            let conn = conn?; // <2> None: the stream has ended
             match conn.reply().await {
                 Ok(Reply::Row(name)) => Some((Ok(name), Some(conn))),
                 Ok(Reply::End { .. }) => None,
@@ -112,8 +111,7 @@ async fn async_for(conn: &mut Connection, n: u32) -> io::Result<()> {
     let mut rows = pin!(conn.rows(n).await?); // <7>
     let mut count = 0;
     while let Some(name) = rows.next().await {
-        // <8>
-        let name = name.map_err(|err| streams::after(err, count))?;
+        let name = name.map_err(|err| streams::after(err, count))?; // <8>
         count += 1;
         println!("  {count} {name}");
     }

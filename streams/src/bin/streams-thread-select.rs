@@ -50,8 +50,8 @@ fn receive(lines: &Receiver<io::Result<Option<String>>>, deadline: Instant) -> i
         if streams::is_stop_requested() {
             return Ok(Ended::Stopped { rows });
         }
-        let line = match lines.recv_timeout(TICK) {
-            // <13>
+        let next = lines.recv_timeout(TICK); // <13>
+        let line = match next {
             Ok(line) => line?, // <14>
             Err(RecvTimeoutError::Timeout) => {
                 ticks += 1;

@@ -58,8 +58,7 @@ impl Connection {
         self.send(streams::query(n).as_bytes())?;
         let mut state = Some(self);
         Ok(iter::from_fn(move || {
-            // <2>
-            let conn = state.take()?; // None: the iterator has ended
+            let conn = state.take()?; // <2> None: the iterator has ended
             match conn.reply() {
                 Ok(Reply::Row(name)) => {
                     state = Some(conn);
@@ -112,8 +111,7 @@ fn async_for(conn: &mut Connection, n: u32) -> io::Result<()> {
     let rows = conn.rows(n)?; // <7>
     let mut count = 0;
     for name in rows {
-        // <8>
-        let name = name.map_err(|err| streams::after(err, count))?;
+        let name = name.map_err(|err| streams::after(err, count))?; // <8>
         count += 1;
         println!("  {count} {name}");
     }

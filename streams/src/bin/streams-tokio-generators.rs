@@ -45,8 +45,7 @@ fn rows_macro(reader: &mut Reader) -> impl Stream<Item = io::Result<String>> {
 fn rows_unfold(reader: &mut Reader) -> impl Stream<Item = io::Result<String>> {
     let state = Some((reader, Vec::new()));
     stream::unfold(state, |state| async move {
-        // <18>
-        let (reader, mut line) = state?;
+        let (reader, mut line) = state?; // <18>
         line.clear();
         let read = reader.read_until(b'\n', &mut line).await;
         match read.and_then(|_| streams::reply(&line)) {
@@ -73,8 +72,8 @@ impl Stream for RowsByHand<'_> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self; // <19>
         while !this.done {
-            let bytes = match Pin::new(&mut *this.reader).poll_fill_buf(cx) {
-                // <20>
+            let filled = Pin::new(&mut *this.reader).poll_fill_buf(cx); // <20>
+            let bytes = match filled {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(bytes)) => bytes,
                 Poll::Ready(Err(err)) => {

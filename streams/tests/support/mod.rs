@@ -21,6 +21,7 @@ pub fn bin(variant: &str) -> &'static str {
         "tokio" => env!("CARGO_BIN_EXE_streams-tokio"),
         "async-std" => env!("CARGO_BIN_EXE_streams-async-std"),
         "smol" => env!("CARGO_BIN_EXE_streams-smol"),
+        "thread-generators" => env!("CARGO_BIN_EXE_streams-thread-generators"),
         "tokio-generators" => env!("CARGO_BIN_EXE_streams-tokio-generators"),
         "async-std-generators" => env!("CARGO_BIN_EXE_streams-async-std-generators"),
         "smol-generators" => env!("CARGO_BIN_EXE_streams-smol-generators"),
