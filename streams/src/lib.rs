@@ -42,6 +42,13 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long the server waits for a client's next line before it gives up.
 pub const SERVER_IDLE: Duration = Duration::from_secs(10);
 
+/// The most connections the server serves at once (one thread each); more
+/// are turned away with `ERR busy`.
+pub const MAX_OPEN: usize = 256;
+
+/// How many endings the server's log keeps until someone reads them.
+pub const LOG_LIMIT: usize = 1000;
+
 /// The most bytes a client reads for one answer (the longest, 1000 rows, is
 /// about 17 KB): what bounds a client's memory where it reads whole lines.
 pub const ANSWER_LIMIT: u64 = 64 * 1024;
@@ -360,13 +367,16 @@ pub fn listen_for_stop_requests() {
 // The server.
 
 /// The line server: one std thread per connection. Memory stays bounded
-/// whatever a client does: lines are read with a limit, every read and
-/// write has a timeout, and the answer is written as it is made.
+/// whatever its clients do: at most [`MAX_OPEN`] connections at once,
+/// lines read with a limit, every read and write with a timeout, the
+/// answer written as it is made, the log of endings capped.
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
     drip: Duration,
     connections: AtomicUsize,
+    /// Connections being served now.
+    open: AtomicUsize,
     /// How the connections ended, oldest first, not yet taken by [`Server::farewell`].
     ended: Mutex<VecDeque<String>>,
     changed: Event,
@@ -386,6 +396,7 @@ impl Server {
             addr: listener.local_addr()?,
             drip,
             connections: AtomicUsize::new(0),
+            open: AtomicUsize::new(0),
             ended: Mutex::new(VecDeque::new()),
             changed: Event::new(),
         }));
@@ -469,21 +480,37 @@ impl Server {
                 }
             };
             failures = 0;
+            if self.open.load(Ordering::SeqCst) >= MAX_OPEN {
+                // A flood of clients: turn the newcomer away, at once.
+                let _ = (&stream).write_all(b"ERR busy, try again later\n");
+                continue;
+            }
+            self.open.fetch_add(1, Ordering::SeqCst);
             let number = self.connections.fetch_add(1, Ordering::SeqCst) + 1;
             let spawned = thread::Builder::new()
                 .name(format!("connection {number}"))
                 .spawn(move || {
                     let how = self.serve(stream);
-                    self.ended
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push_back(format!("connection {number}: {how}"));
-                    self.changed.notify(usize::MAX);
+                    self.open.fetch_sub(1, Ordering::SeqCst);
+                    self.log(format!("connection {number}: {how}"));
                 });
             if let Err(err) = spawned {
+                self.open.fetch_sub(1, Ordering::SeqCst);
                 eprintln!("server: cannot start a thread for connection {number}: {err}");
             }
         }
+    }
+
+    /// Adds how a connection ended to the log (the last [`LOG_LIMIT`]
+    /// kept, for whoever asks), and wakes those waiting for it.
+    fn log(&self, line: String) {
+        let mut ended = self.ended.lock().unwrap_or_else(PoisonError::into_inner);
+        if ended.len() == LOG_LIMIT {
+            ended.pop_front();
+        }
+        ended.push_back(line);
+        drop(ended);
+        self.changed.notify(usize::MAX);
     }
 
     /// Serves one connection; says how it ended.
@@ -597,6 +624,34 @@ mod tests {
         );
         assert!(message(&[b'x'; LINE_LIMIT]).starts_with("a line longer than 100 bytes: \"xxxx"));
         assert_eq!(message(b"\x1b[2J\n"), "an unexpected line: \"\\x1b[2J\\n\"");
+    }
+
+    /// Past [`MAX_OPEN`] connections at once, a newcomer is turned away at
+    /// once, and those already in are still served.
+    #[test]
+    fn a_flood_of_clients_is_turned_away_past_the_limit() {
+        let wanted = 2 * MAX_OPEN as u64 + 64; // both ends of each connection
+        if labs::platform::raise_open_files_limit(wanted).is_some_and(|limit| limit < wanted) {
+            eprintln!("skipped: this system allows too few open files");
+            return;
+        }
+        let server = Server::start(0, Duration::ZERO).unwrap();
+        let connect = || {
+            let stream = TcpStream::connect(server.addr()).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(20)))
+                .unwrap();
+            stream
+        };
+        let mut clients: Vec<TcpStream> = (0..MAX_OPEN).map(|_| connect()).collect();
+        let mut refusal = String::new();
+        connect().read_to_string(&mut refusal).unwrap();
+        assert_eq!(refusal, "ERR busy, try again later\n");
+        let first = &mut clients[0];
+        first.write_all(b"ROWS 1\n").unwrap();
+        let mut answer = String::new();
+        BufReader::new(first).read_line(&mut answer).unwrap();
+        assert_eq!(answer, "row 1: alfa\n");
     }
 
     #[test]
