@@ -89,16 +89,19 @@ fn a_server_that_sends_a_line_longer_than_the_limit() {
 }
 
 /// The client gives up after 5 s (`streams::IO_TIMEOUT`); the server would
-/// have kept silent for 8.
+/// have kept silent for 8. The select clients: their deadline ends the
+/// answer, then the polite close waits for a BYE that does not come. Both
+/// groups run at once (each waits 5 s).
 #[test]
 fn a_server_that_says_nothing() {
     let silence = Duration::from_secs(8);
     let answer = b"row 1: alfa\n".to_vec();
-    insta::assert_snapshot!(report(&clients(), &answer, silence, &["--cleanup", "drop"]));
-    // The select clients: their deadline ends the answer, then the polite
-    // close waits for a BYE that does not come.
-    insta::assert_snapshot!(
-        "select-silent",
-        report(&select_clients(), &answer, silence, &["--timeout", "0.2"])
-    );
+    let (clients, select) = thread::scope(|scope| {
+        let clients = scope.spawn(|| report(&clients(), &answer, silence, &["--cleanup", "drop"]));
+        let select =
+            scope.spawn(|| report(&select_clients(), &answer, silence, &["--timeout", "0.2"]));
+        (clients.join().unwrap(), select.join().unwrap())
+    });
+    insta::assert_snapshot!(clients);
+    insta::assert_snapshot!("select-silent", select);
 }
