@@ -3,9 +3,9 @@
 //! - [`Server`]: the line server the clients read from, on std threads,
 //!   started inside the client's process (or alone: `streams-server`). It
 //!   answers `ROWS n` with n rows and an `END` line, each row sent in two
-//!   halves `--drip` milliseconds apart (the other lines whole); it answers `QUIT` with `BYE`, and
-//!   logs how each connection ended: the client *said goodbye* (sent `QUIT`)
-//!   or *vanished* (closed without it).
+//!   halves `--drip` milliseconds apart (the other lines whole); it
+//!   answers `QUIT` with `BYE`, and logs how each connection ended: the
+//!   client *said goodbye* (sent `QUIT`) or *vanished* (closed without it).
 //! - [`reply`]: one line of the server's answer, checked (length, UTF-8, a
 //!   line cut short) and parsed; [`Options`]: the clients' command line;
 //!   [`stop_requested`]: Ctrl-C as a future any runtime can await.
@@ -71,11 +71,11 @@ pub struct Options {
     pub rows: u32,
     /// Milliseconds between the two halves of each row that the server
     /// inside this program sends (and after each row), 0 to 1000
-    /// [default: 20; 100 in the races; with --server, that server's]
-    #[arg(long, value_name = "MS", allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(0..=1000))]
+    /// [default: 20 in the clients, 100 in the races, 0 in the generators]
+    #[arg(long, value_name = "MS", allow_hyphen_values = true, conflicts_with = "server", value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub drip: Option<u64>,
-    /// Read from a server already running (`streams-server`) at this
-    /// address, instead of one started inside this program
+    /// Read from a server already running (`streams-server`, with its own
+    /// --drip) at this address, instead of one started inside this program
     #[arg(long, value_name = "HOST:PORT")]
     pub server: Option<SocketAddr>,
 }
