@@ -350,16 +350,21 @@ pub fn is_stop_requested() -> bool {
 /// itself: [`stop_requested`] completes and [`is_stop_requested`] says so.
 /// A second request ends it at once. Call it before `StatusLine::new()`.
 pub fn listen_for_stop_requests() {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
+    static INSTALLED: OnceLock<()> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         labs::term::handle_stop_requests_here();
-        labs::platform::on_stop_request(|status| {
-            if STOPPED.swap(true, Ordering::SeqCst) {
+        // Called on one thread, one request after another.
+        let installed = labs::platform::on_stop_request(|status| {
+            if STOPPED.load(Ordering::SeqCst) {
                 labs::term::restore_and_exit(status);
             }
             STOP_STATUS.store(status as usize, Ordering::SeqCst);
+            STOPPED.store(true, Ordering::SeqCst);
             STOP.notify(usize::MAX);
-        })
+        });
+        if !installed {
+            eprintln!("warning: Ctrl-C will stop this program at once, without saying QUIT");
+        }
     });
 }
 
