@@ -161,6 +161,19 @@ pub fn reply(line: &[u8]) -> io::Result<Reply> {
     })
 }
 
+/// A line as read (its `\n` taken off), if it is UTF-8; if not, an
+/// error that shows it, escaped.
+pub fn text(line: Vec<u8>) -> io::Result<String> {
+    let text = line.strip_suffix(b"\n").unwrap_or(&line);
+    match std::str::from_utf8(text) {
+        Ok(text) => Ok(text.to_string()),
+        Err(_) => Err(bad(
+            io::ErrorKind::InvalidData,
+            format!("a line that is not UTF-8: {}", shown(&line)),
+        )),
+    }
+}
+
 /// [`reply`] for a line without its `\n`, as `lines()` gives them.
 pub fn reply_text(text: &str) -> io::Result<Reply> {
     parse(text.strip_suffix('\r').unwrap_or(text)).ok_or_else(|| {

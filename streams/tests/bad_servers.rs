@@ -78,6 +78,7 @@ fn a_server_that_closes_in_the_middle_of_a_line() {
 fn a_server_that_sends_invalid_utf8() {
     let answer = b"row 1: alfa\nrow 2: \xff\xfe\x1b[2J\n".to_vec();
     insta::assert_snapshot!(report(&clients(), &answer, NOW, &[]));
+    insta::assert_snapshot!("select-utf8", report(&select_clients(), &answer, NOW, &[]));
 }
 
 #[test]

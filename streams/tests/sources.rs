@@ -101,8 +101,8 @@ fn each_broken_race_is_a_one_line_edit() {
     LAB.assert_one_line_edit(
         "tokio-select",
         "tokio-select-broken",
-        "line = lines.next_line() => line?, // <14>",
-        "line = read_line(lines.get_mut()) => line?, // <14>",
+        "line = lines.next_line() => line, // <14>",
+        "line = read_line(lines.get_mut()) => line, // <14>",
     );
     for runtime in ["smol", "async-std"] {
         LAB.assert_one_line_edit(

@@ -55,9 +55,7 @@ async fn read_line(reader: &mut Reader, buffer: &mut Vec<u8>) -> io::Result<Opti
     if buffer.is_empty() {
         return Ok(None);
     }
-    let line = String::from_utf8(std::mem::take(buffer));
-    let line = line.map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
-    Ok(Some(line.strip_suffix('\n').unwrap_or(&line).to_string()))
+    streams::text(std::mem::take(buffer)).map(Some)
 }
 
 /// Reads the answer to `ROWS n`, line by line, until `END`; the status
@@ -84,7 +82,7 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
             })
             .await;
         let line = match next {
-            Next::Line(line) => line?,
+            Next::Line(line) => line,
             Next::Tick => {
                 ticks += 1;
                 status.draw(&format!("tick {ticks}: {received} bytes received"));
@@ -93,6 +91,7 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
             Next::Expired => break Ended::TimedOut { rows },
             Next::Stop => break Ended::Stopped { rows },
         };
+        let line = line.map_err(|err| streams::after(err, rows))?;
         let line = line.ok_or_else(|| streams::after(streams::closed(), rows))?;
         status.draw("");
         match streams::reply_text(&line) {

@@ -32,9 +32,7 @@ fn read_line(reader: &mut Reader, buffer: &mut Vec<u8>) -> io::Result<Option<Str
     if buffer.is_empty() {
         return Ok(None);
     }
-    let line = String::from_utf8(std::mem::take(buffer));
-    let line = line.map_err(|_| io::Error::from(io::ErrorKind::InvalidData))?;
-    Ok(Some(line.strip_suffix('\n').unwrap_or(&line).to_string()))
+    streams::text(std::mem::take(buffer)).map(Some)
 }
 
 /// Reads the answer to `ROWS n` from the channel, line by line, until
@@ -52,14 +50,15 @@ fn receive(lines: &Receiver<io::Result<Option<String>>>, deadline: Instant) -> i
         }
         let next = lines.recv_timeout(TICK); // <13>
         let line = match next {
-            Ok(line) => line?, // <14>
+            Ok(line) => line, // <14>
             Err(RecvTimeoutError::Timeout) => {
                 ticks += 1;
                 status.draw(&format!("tick {ticks}: {received} bytes received"));
                 continue;
             }
-            Err(RecvTimeoutError::Disconnected) => None,
+            Err(RecvTimeoutError::Disconnected) => Ok(None),
         };
+        let line = line.map_err(|err| streams::after(err, rows))?;
         let line = line.ok_or_else(|| streams::after(streams::closed(), rows))?;
         status.draw("");
         match streams::reply_text(&line) {

@@ -48,7 +48,7 @@ async fn receive(lines: &mut Lines<Reader>, deadline: Instant) -> io::Result<End
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     loop {
         let line = tokio::select! { // <13>
-            line = read_line(lines.get_mut()) => line?, // <14>
+            line = read_line(lines.get_mut()) => line, // <14>
             _ = ticker.tick() => {
                 ticks += 1;
                 status.draw(&format!("tick {ticks}: {received} bytes received"));
@@ -57,6 +57,7 @@ async fn receive(lines: &mut Lines<Reader>, deadline: Instant) -> io::Result<End
             () = &mut expired => return Ok(Ended::TimedOut { rows }), // <15>
             () = &mut stop => return Ok(Ended::Stopped { rows }),
         };
+        let line = line.map_err(|err| streams::after(err, rows))?;
         let line = line.ok_or_else(|| streams::after(streams::closed(), rows))?;
         status.draw("");
         match streams::reply_text(&line) {
