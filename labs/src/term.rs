@@ -124,14 +124,24 @@ fn restore(terminal: &mut Terminal) {
 /// the terminal first, then exits with the status a shell would report
 /// (130 for Ctrl-C; see [`crate::platform::on_stop_request`]).
 fn restore_on_stop_request() {
-    static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         // Without a handler, a request to stop still stops the program.
         let _installed = crate::platform::on_stop_request(|status| restore_and_exit(status));
     });
 }
 
-fn restore_and_exit(status: i32) -> ! {
+static INSTALL: Once = Once::new();
+
+/// For a program that handles stop requests itself (it awaits Ctrl-C to
+/// end cleanly): a [`StatusLine`] then installs no handler of its own, and
+/// the program's handler calls [`restore_and_exit`] when it must end at
+/// once. Call it before the first `StatusLine::new()`.
+pub fn handle_stop_requests_here() {
+    INSTALL.call_once(|| {});
+}
+
+/// Blanks the status line, shows the cursor again, and exits with `status`.
+pub fn restore_and_exit(status: i32) -> ! {
     let mut terminal = terminal();
     restore(&mut terminal);
     process::exit(status)
