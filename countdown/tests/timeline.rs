@@ -47,14 +47,19 @@ fn runs<'a>(recording: &'a Recording, kind: Kind) -> Vec<(&'static str, &'a str,
 /// holds the thread no other countdown is polled at all.
 #[test]
 fn one_thread_blocked_each_countdown_holds_it_to_the_end() {
-    let recording = record(env!("CARGO_BIN_EXE_countdown-tokio-current-thread-blocking"));
+    let recording = record(env!(
+        "CARGO_BIN_EXE_countdown-tokio-current-thread-blocking"
+    ));
     let polls = runs(&recording, Kind::Poll);
     let labels: Vec<&str> = polls.iter().map(|(label, _, _)| *label).collect();
     assert_eq!(labels, COUNTDOWNS, "one poll each: {recording:#?}");
     for (label, thread, poll) in &polls {
         assert_eq!(*thread, "main", "{label}");
         // C, the shortest, sleeps 3 x 0.3 lab seconds in its one poll.
-        assert!(poll.end - poll.start >= 9 * LAB_SECOND / 10, "{recording:#?}");
+        assert!(
+            poll.end - poll.start >= 9 * LAB_SECOND / 10,
+            "{recording:#?}"
+        );
         let others = polls.iter().filter(|(other, _, _)| other != label);
         for (other, _, during) in others {
             let overlap = poll.start < during.end && during.start < poll.end;
