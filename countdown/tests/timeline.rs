@@ -29,7 +29,7 @@ fn record(program: &str) -> Recording {
 
 /// The countdowns' events of `kind`, with their threads, in the order they
 /// started.
-fn runs<'a>(recording: &'a Recording, kind: Kind) -> Vec<(&'static str, &'a str, &'a Event)> {
+fn runs(recording: &Recording, kind: Kind) -> Vec<(&'static str, &str, &Event)> {
     let mut runs: Vec<_> = COUNTDOWNS
         .iter()
         .flat_map(|&label| {
