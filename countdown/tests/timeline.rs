@@ -69,7 +69,8 @@ fn one_thread_blocked_each_countdown_holds_it_to_the_end() {
 }
 
 /// Multi-thread, blocked: the same single poll per countdown, but each on a
-/// worker of its own, all four at once.
+/// worker of its own, all four at once: every one starts while B (6 lab
+/// seconds of sleep) still holds its worker.
 #[test]
 fn four_workers_blocked_each_countdown_holds_a_worker() {
     let recording = record(env!("CARGO_BIN_EXE_countdown-tokio-blocking"));
@@ -79,10 +80,10 @@ fn four_workers_blocked_each_countdown_holds_a_worker() {
     threads.sort_unstable();
     threads.dedup();
     assert_eq!(threads.len(), 4, "four workers: {recording:#?}");
-    // C's poll, the shortest, runs while the three others do.
-    let first_end = polls.iter().map(|(_, _, poll)| poll.end).min().unwrap();
+    let (_, _, b) = polls.iter().find(|(label, _, _)| *label == "B").unwrap();
+    assert!(b.end - b.start >= 6 * LAB_SECOND, "{recording:#?}");
     let last_start = polls.iter().map(|(_, _, poll)| poll.start).max().unwrap();
-    assert!(last_start < first_end, "{recording:#?}");
+    assert!(last_start < b.end, "{recording:#?}");
 }
 
 /// Not blocked: each countdown is polled once to start, then once per timer

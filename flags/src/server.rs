@@ -442,7 +442,7 @@ async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Answer>, io::Error> {
     let _in_flight = InFlight::enter(&shared.stats);
-    labs::timeline::event("GET");
+    labs::timeline::event("request");
     let path = request.uri().path();
     let refused = refusal(&request, arrived_on);
     // The delay and the chaos apply to GET, as in the original, and not to

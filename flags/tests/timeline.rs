@@ -33,7 +33,7 @@ fn starts(events: &[(&str, &Event)]) -> Vec<u64> {
 #[test]
 fn the_async_client_sends_every_request_before_the_first_answer() {
     let recording = record(env!("CARGO_BIN_EXE_flags-tokio"), &[]);
-    let requests = recording.events_named("GET");
+    let requests = recording.events_named("request");
     let saved = recording.events_named("saved");
     assert_eq!((requests.len(), saved.len()), (20, 20), "{recording:#?}");
     let last_request = starts(&requests).into_iter().max().unwrap();
