@@ -52,10 +52,14 @@ pub const RULE: &str = "━━━━━━━━━━━━━━━━━━�
 /// (`| head -2` has exited), `print!` panics, and `labs::parse_args` has made
 /// that panic a quiet exit with status 141, as a shell shows for a program
 /// stopped by a closed pipe: the countdowns end at once.
-pub fn tick(start: Instant, label: char, n: u32) {
-    let column = u32::from(label).saturating_sub(u32::from('A')) as usize;
+///
+/// With `--timeline`, each tick is also an instant in the picture (`' tick`).
+pub fn tick(start: Instant, label: &str, n: u32) {
+    let letter = label.bytes().next().unwrap_or(b'A');
+    let column = usize::from(letter.saturating_sub(b'A'));
     let elapsed = start.elapsed().as_secs_f64();
     let tabs = "\t".repeat(column);
+    labs::timeline::event("tick");
     print!("{RULE}\n{elapsed:6.3}s\t{tabs}{label} = {n}\n");
 }
 

@@ -306,7 +306,7 @@ pub fn main(download_many: DownloadMany, default_concur_req: usize, max_concur_r
     }
     if server.is_some() {
         // The server in this process draws its flags now, not while the clock runs.
-        crate::draw_all_flags();
+        crate::draw_flags(&cc_list);
     }
     let options = Options {
         concur_req,

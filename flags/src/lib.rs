@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-pub use art::{draw_all_flags, flag_gif};
+pub use art::{draw_flags, flag_gif};
 pub use countries::{country_codes, country_name};
 pub use error::Error;
 pub use labs::cli::seconds_within;
@@ -128,6 +128,7 @@ pub fn save_flag(image: &[u8], cc: &str) -> Result<(), Error> {
 
 /// Saves `bytes` as `filename` in the downloads folder, whole or not at all:
 /// it writes a hidden temporary file in the same folder, then renames it.
+/// With `--timeline`, each file saved is an instant in the picture (`saved`).
 pub fn save_as(bytes: &[u8], filename: &str) -> Result<(), Error> {
     let dir = dest_dir();
     let path = dir.join(filename);
@@ -137,6 +138,7 @@ pub fn save_as(bytes: &[u8], filename: &str) -> Result<(), Error> {
         let _ = fs::remove_file(&temp);
         return Err(Error::Save { path, source });
     }
+    labs::timeline::event("saved");
     Ok(())
 }
 
@@ -178,8 +180,8 @@ fn start_local_server() -> (Site, Option<FlagServer>) {
     println!(
         "No --server given: serving flags from this process at {site} ({LOCAL_DELAY} delay per request)"
     );
-    // Drawn now, not while the clock runs.
-    draw_all_flags();
+    // The flags the client asks for are drawn now, not while the clock runs.
+    draw_flags(&POP20_CC);
     (site, Some(server))
 }
 

@@ -416,7 +416,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
         };
         shared.stats.connections.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(&shared);
-        tokio::spawn(async move {
+        // With `--timeline`, each connection's polls are drawn as `serve`.
+        tokio::spawn(labs::watch("serve", async move {
             let _slot = slot;
             let connection = Connection::new(stream);
             let reset = Arc::clone(&connection.reset);
@@ -430,7 +431,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
                 .serve_connection(connection, service)
                 .await;
             shared.stats.connections.fetch_sub(1, Ordering::SeqCst);
-        });
+        }));
     }
 }
 
@@ -441,6 +442,7 @@ async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Answer>, io::Error> {
     let _in_flight = InFlight::enter(&shared.stats);
+    labs::timeline::event("request");
     let path = request.uri().path();
     let refused = refusal(&request, arrived_on);
     // The delay and the chaos apply to GET, as in the original, and not to

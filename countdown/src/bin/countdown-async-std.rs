@@ -25,8 +25,9 @@ use std::time::{Duration, Instant};
 
 use async_std::task;
 use countdown::{Args, rule, tick};
+use labs::watch;
 
-async fn countdown(label: char, delay: Duration, start: Instant) {
+async fn countdown(label: &'static str, delay: Duration, start: Instant) {
     for n in (1..=3).rev() {
         task::sleep(delay).await; // <1>
         tick(start, label, n); // <2>
@@ -35,8 +36,9 @@ async fn countdown(label: char, delay: Duration, start: Instant) {
 
 async fn supervisor(args: &Args) {
     let start = Instant::now();
-    let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
-        .map(|(label, seconds)| task::spawn(countdown(label, args.delay(seconds), start))); // <3>
+    let tasks = [("A", 0.7), ("B", 2.0), ("C", 0.3), ("D", 1.0)].map(|(label, seconds)| {
+        task::spawn(watch(label, countdown(label, args.delay(seconds), start))) // <3>
+    });
     for handle in tasks {
         handle.await; // <4>
     }

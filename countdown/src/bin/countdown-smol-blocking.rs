@@ -15,9 +15,10 @@
 use std::time::{Duration, Instant};
 
 use countdown::{Args, rule, tick};
+use labs::watch;
 use smol::Executor;
 
-async fn countdown(label: char, delay: Duration, start: Instant) {
+async fn countdown(label: &'static str, delay: Duration, start: Instant) {
     for n in (1..=3).rev() {
         std::thread::sleep(delay); // <1>
         tick(start, label, n); // <2>
@@ -26,8 +27,9 @@ async fn countdown(label: char, delay: Duration, start: Instant) {
 
 async fn supervisor(ex: &Executor<'_>, args: &Args) {
     let start = Instant::now();
-    let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
-        .map(|(label, seconds)| ex.spawn(countdown(label, args.delay(seconds), start))); // <3>
+    let tasks = [("A", 0.7), ("B", 2.0), ("C", 0.3), ("D", 1.0)].map(|(label, seconds)| {
+        ex.spawn(watch(label, countdown(label, args.delay(seconds), start))) // <3>
+    });
     for handle in tasks {
         handle.await; // <4>
     }

@@ -13,8 +13,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use countdown::{Args, rule, tick};
+use labs::timeline::span;
 
-fn countdown(label: char, delay: Duration, start: Instant) {
+fn countdown(label: &'static str, delay: Duration, start: Instant) {
     for n in (1..=3).rev() {
         thread::sleep(delay); // <1>
         tick(start, label, n); // <2>
@@ -23,9 +24,9 @@ fn countdown(label: char, delay: Duration, start: Instant) {
 
 fn supervisor(args: &Args) {
     let start = Instant::now();
-    let threads = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)].map(|(label, seconds)| {
+    let threads = [("A", 0.7), ("B", 2.0), ("C", 0.3), ("D", 1.0)].map(|(label, seconds)| {
         let delay = args.delay(seconds);
-        thread::spawn(move || countdown(label, delay, start)) // <3>
+        thread::spawn(move || span(label, || countdown(label, delay, start))) // <3>
     });
     for handle in threads {
         handle.join().expect("a countdown panicked"); // <4>

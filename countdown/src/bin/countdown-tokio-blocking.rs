@@ -19,8 +19,9 @@
 use std::time::{Duration, Instant};
 
 use countdown::{Args, rule, tick};
+use labs::watch;
 
-async fn countdown(label: char, delay: Duration, start: Instant) {
+async fn countdown(label: &'static str, delay: Duration, start: Instant) {
     for n in (1..=3).rev() {
         std::thread::sleep(delay); // <1>
         tick(start, label, n); // <2>
@@ -29,8 +30,9 @@ async fn countdown(label: char, delay: Duration, start: Instant) {
 
 async fn supervisor(args: &Args) {
     let start = Instant::now();
-    let tasks = [('A', 0.7), ('B', 2.0), ('C', 0.3), ('D', 1.0)]
-        .map(|(label, seconds)| tokio::spawn(countdown(label, args.delay(seconds), start))); // <3>
+    let tasks = [("A", 0.7), ("B", 2.0), ("C", 0.3), ("D", 1.0)].map(|(label, seconds)| {
+        tokio::spawn(watch(label, countdown(label, args.delay(seconds), start))) // <3>
+    });
     for handle in tasks {
         handle.await.expect("a countdown panicked"); // <4>
     }

@@ -16,6 +16,7 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
+use labs::watch;
 use smol_hyper::rt::FuturesIo;
 
 async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
@@ -48,7 +49,7 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| async_std::task::spawn(download_one(site, cc))) // <10>
+            .map(|&cc| async_std::task::spawn(watch("download", download_one(site, cc)))) // <10>
             .collect();
         let mut results = Vec::new();
         for task in tasks {

@@ -14,6 +14,7 @@ use std::sync::{Mutex, PoisonError};
 use std::thread;
 
 use flags::{Error, Site};
+use labs::timeline::span;
 use ureq::http::{StatusCode, header};
 
 const MAX_WORKERS: usize = 20;
@@ -52,7 +53,7 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let workers = cc_list.len().min(MAX_WORKERS);
     thread::scope(|scope| {
         let pool: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| worker(site, &jobs))) // <10>
+            .map(|_| scope.spawn(|| span("worker", || worker(site, &jobs)))) // <10>
             .collect();
         let mut results = Vec::new();
         for thread in pool {

@@ -14,6 +14,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
 use hyper_util::rt::TokioIo;
+use labs::watch;
 use tokio::net::TcpStream;
 
 async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
@@ -46,7 +47,7 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| tokio::spawn(download_one(site, cc))) // <10>
+            .map(|&cc| tokio::spawn(watch("download", download_one(site, cc)))) // <10>
             .collect();
         let mut results = Vec::new();
         for task in tasks {

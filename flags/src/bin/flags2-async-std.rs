@@ -20,6 +20,7 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
+use labs::watch;
 use smol_hyper::rt::FuturesIo;
 
 async fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
@@ -67,11 +68,11 @@ async fn supervisor(
     let (done, results) = async_std::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
-        async_std::task::spawn(async move {
+        async_std::task::spawn(watch("download", async move {
             // <10>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;
-        });
+        }));
     }
     drop(done);
     let mut counter = Counter::default();

@@ -19,6 +19,7 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
+use labs::watch;
 use smol::future::FutureExt;
 use smol::lock::Semaphore;
 use smol::net::TcpStream;
@@ -77,11 +78,11 @@ async fn supervisor(
     let (done, results) = smol::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
-        EX.spawn(async move {
+        EX.spawn(watch("download", async move {
             // <10>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;
-        })
+        }))
         .detach();
     }
     drop(done);

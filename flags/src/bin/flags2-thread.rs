@@ -17,6 +17,7 @@ use std::vec::IntoIter;
 use flags::Error;
 use flags::Site;
 use flags::flags2::{Counter, Options, Progress, Status};
+use labs::timeline::span;
 use ureq::http::{StatusCode, header};
 
 fn get_flag(site: &Site, cc: &str) -> Result<Vec<u8>, Error> {
@@ -71,7 +72,7 @@ fn download_many(
         for _ in 0..options.concur_req {
             // <9>
             let (jobs, done) = (&jobs, done.clone());
-            scope.spawn(move || worker(site, jobs, done)); // <10>
+            scope.spawn(move || span("worker", || worker(site, jobs, done))); // <10>
         }
         drop(done);
         let progress = Progress::new(total, options.verbose); // <11>

@@ -19,6 +19,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper::{Request, StatusCode, header};
 use hyper_util::rt::TokioIo;
+use labs::watch;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -68,11 +69,11 @@ async fn supervisor(
     let mut tasks = JoinSet::new();
     for cc in cc_list {
         let semaphore = Arc::clone(&semaphore);
-        tasks.spawn(async move {
+        tasks.spawn(watch("download", async move {
             // <10>
             let result = download_one(site, &cc, &semaphore).await;
             (cc, result)
-        });
+        }));
     }
     let mut counter = Counter::default();
     let progress = Progress::new(total, options.verbose); // <11>
