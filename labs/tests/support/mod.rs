@@ -40,7 +40,6 @@ pub struct Piped {
     pub child: Child,
     pub stdout: Collector,
     pub stderr: Collector,
-    started: Instant,
 }
 
 impl Piped {
@@ -57,7 +56,6 @@ impl Piped {
             child,
             stdout,
             stderr,
-            started: Instant::now(),
         }
     }
 
@@ -77,9 +75,10 @@ impl Piped {
         }
     }
 
-    /// Waits for the end, or kills and fails after `secs` (from the start).
+    /// Waits for the end, or kills and fails after `secs` (from now: a
+    /// `wait_until` before may have waited minutes for a first build).
     pub fn finish(mut self, secs: u64) -> Output {
-        let deadline = self.started + Duration::from_secs(secs);
+        let deadline = Instant::now() + Duration::from_secs(secs);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status;
