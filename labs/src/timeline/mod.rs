@@ -46,7 +46,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 pub use export::{chrome_json, from_chrome_json, html};
-pub use picture::{Style, picture};
+pub use picture::{DEFAULT_WIDTH, Style, picture, strips};
 
 // ---------------------------------------------------------------------------
 // What is recorded.
@@ -472,6 +472,14 @@ pub fn destination(value: &str) -> Result<Destination, String> {
     if value.is_empty() {
         return Ok(Destination::Stderr);
     }
+    let (path, format) = file(value).map_err(|message| format!("--timeline={message}"))?;
+    Ok(Destination::File(path, format))
+}
+
+/// Checks a file to write a recording to: a known extension (its format),
+/// and a place that can be written (tried now with an empty temporary file,
+/// removed at once). An error starts with the file's name, quoted.
+pub fn file(value: &str) -> Result<(PathBuf, Format), String> {
     let path = PathBuf::from(value);
     let shown = quoted(value);
     let extension = path
@@ -483,18 +491,18 @@ pub fn destination(value: &str) -> Result<Destination, String> {
         Some("txt") => Format::Txt,
         _ => {
             return Err(format!(
-                "--timeline={shown}: the file must end in .html, .json or .txt"
+                "{shown}: the file must end in .html, .json or .txt"
             ));
         }
     };
     if path.is_dir() || value.ends_with(std::path::is_separator) {
-        return Err(format!("--timeline={shown}: that is a directory"));
+        return Err(format!("{shown}: that is a directory"));
     }
     let temporary = temporary_path(&path);
     std::fs::File::create_new(&temporary)
         .and_then(|_| std::fs::remove_file(&temporary))
-        .map_err(|err| format!("--timeline={shown}: cannot write there ({err})"))?;
-    Ok(Destination::File(path, format))
+        .map_err(|err| format!("{shown}: cannot write there ({err})"))?;
+    Ok((path, format))
 }
 
 /// Next to `path`, so that renaming it to `path` is one atomic step.
