@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{ExitStatus, Stdio};
 
 use labs::catalog::{Catalog, Entry, Lab};
 use labs::cli::{USAGE_ERROR, echo, fail};
@@ -19,8 +19,8 @@ pub struct Run {
     pub binary: String,
     /// Its stdout, then its stderr.
     pub output: String,
-    /// `None` when it ended well; else how it ended, in words.
-    pub failure: Option<String>,
+    /// How it ended.
+    pub status: ExitStatus,
     /// Its timeline, or why there is none.
     pub recording: Result<Recording, String>,
 }
@@ -69,11 +69,6 @@ fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
         .unwrap_or_else(|err| fail(1, format!("cannot start {binary}: {err}")));
     let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
     text += &String::from_utf8_lossy(&output.stderr);
-    let failure = match output.status.code() {
-        Some(0) => None,
-        Some(code) => Some(format!("ended with exit status {code}")),
-        None => Some("was killed".to_string()),
-    };
     let recording = std::fs::read_to_string(&trace)
         .map_err(|_| "recorded no timeline".to_string())
         .and_then(|json| timeline::from_chrome_json(&json))
@@ -90,7 +85,7 @@ fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
     Run {
         binary,
         output: text,
-        failure,
+        status: output.status,
         recording,
     }
 }
@@ -98,6 +93,17 @@ fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
 /// A folder of its own under the system's temporary folder, removed with
 /// what is in it when dropped.
 struct TemporaryFolder(PathBuf);
+
+impl Run {
+    /// `None` when it ended well; else how it ended, in words.
+    pub fn failure(&self) -> Option<String> {
+        match self.status.code() {
+            Some(0) => None,
+            Some(code) => Some(format!("ended with exit status {code}")),
+            None => Some("was killed".to_string()),
+        }
+    }
+}
 
 impl TemporaryFolder {
     fn new() -> TemporaryFolder {
@@ -153,7 +159,7 @@ pub fn timeline(
     let mut text = String::new();
     let mut recordings = Vec::new();
     for run in &runs {
-        let _ = match &run.failure {
+        let _ = match run.failure() {
             None => writeln!(text, "{} printed:", run.binary),
             Some(failure) => writeln!(text, "{} {failure}, after printing:", run.binary),
         };
@@ -193,7 +199,7 @@ pub fn timeline(
     print!("{text}");
     let failed: Vec<&str> = runs
         .iter()
-        .filter(|run| run.failure.is_some())
+        .filter(|run| !run.status.success())
         .map(|run| run.binary.as_str())
         .collect();
     if !failed.is_empty() {
