@@ -134,30 +134,32 @@ static SLOW_POLL: AtomicU64 = AtomicU64::new(0);
 /// `tokio::spawn(labs::watch("spinner", spin("thinking!")))`, as asyncio's
 /// `create_task(coro, name=...)` names a task.
 pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
-    Watched {
-        name,
-        future: Box::pin(future),
-    }
+    Watched { name, future }
 }
 
-/// A future that times each of its polls: see [`watch`].
-pub struct Watched<F> {
-    name: &'static str,
-    future: Pin<Box<F>>,
+pin_project_lite::pin_project! {
+    /// A future that times each of its polls: see [`watch`]. It holds the
+    /// future itself, not a box: watching allocates nothing.
+    pub struct Watched<F> {
+        name: &'static str,
+        #[pin]
+        future: F,
+    }
 }
 
 impl<F: Future> Future for Watched<F> {
     type Output = F::Output;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
         if !WATCHING.load(Ordering::Relaxed) {
-            return self.future.as_mut().poll(cx);
+            return this.future.poll(cx);
         }
         let start = now();
-        let poll = self.future.as_mut().poll(cx);
+        let poll = this.future.poll(cx);
         let end = now();
-        record(Kind::Poll, self.name, start, end);
-        warn_if_slow(self.name, end - start);
+        record(Kind::Poll, this.name, start, end);
+        warn_if_slow(this.name, end - start);
         poll
     }
 }
