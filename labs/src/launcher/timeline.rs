@@ -4,13 +4,17 @@
 //! one time scale: the blocking experiment under its cure, thread by thread.
 
 use std::fmt::Write as _;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use labs::catalog::{Catalog, Entry, Lab};
 use labs::cli::{USAGE_ERROR, echo, fail};
 use labs::timeline::{self, Destination, Format, Recording, Style};
 
+use super::stop;
 use super::{build, built_or_cargo_run, colour, find_lab, find_variant, terminal_width};
 
 /// One variant's run: what it printed, how it ended, what it recorded.
@@ -60,15 +64,39 @@ pub fn run_all(lab: &Lab, entries: &[&Entry], args: &[String]) -> Vec<Run> {
 
 fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
     let trace = folder.join(format!("{binary}.json"));
-    let output = built_or_cargo_run(&binary)
+    let mut child = built_or_cargo_run(&binary)
         // Before the person's options, which may end with a `--` of their own.
         .arg(format!("--timeline={}", trace.display()))
         .args(args)
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|err| fail(1, format!("cannot start {binary}: {err}")));
-    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-    text += &String::from_utf8_lossy(&output.stderr);
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = read(child.stdout.take().map(|pipe| Box::new(pipe) as _));
+    let stderr = read(child.stderr.take().map(|pipe| Box::new(pipe) as _));
+    // Ctrl-C, or a request to stop from elsewhere: the variant ends first,
+    // then this program, the temporary folder removed.
+    let status = loop {
+        if let Some(request) = stop::requested() {
+            stop::end_with(&mut child, request);
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(err) => fail(1, format!("cannot wait for {binary}: {err}")),
+        }
+    };
+    let output = stdout.join().unwrap_or_default() + &stderr.join().unwrap_or_default();
     let recording = std::fs::read_to_string(&trace)
         .map_err(|_| "recorded no timeline".to_string())
         .and_then(|json| timeline::from_chrome_json(&json))
@@ -84,15 +112,11 @@ fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
         });
     Run {
         binary,
-        output: text,
-        status: output.status,
+        output,
+        status,
         recording,
     }
 }
-
-/// A folder of its own under the system's temporary folder, removed with
-/// what is in it when dropped.
-struct TemporaryFolder(PathBuf);
 
 impl Run {
     /// `None` when it ended well; else how it ended, in words.
@@ -105,11 +129,25 @@ impl Run {
     }
 }
 
+/// A folder of its own under the system's temporary folder, removed with
+/// what is in it when dropped, or when a request to stop ends the program.
+struct TemporaryFolder(PathBuf);
+
+static FOLDER: OnceLock<PathBuf> = OnceLock::new();
+
+fn remove_folder() {
+    if let Some(path) = FOLDER.get() {
+        let _ = std::fs::remove_dir_all(path);
+    }
+}
+
 impl TemporaryFolder {
     fn new() -> TemporaryFolder {
         let path = std::env::temp_dir().join(format!("labs-timeline-{}", std::process::id()));
         std::fs::create_dir_all(&path)
             .unwrap_or_else(|err| fail(1, format!("cannot create {}: {err}", path.display())));
+        let _ = FOLDER.set(path.clone());
+        stop::listen(remove_folder);
         TemporaryFolder(path)
     }
 }
