@@ -75,8 +75,10 @@ enum Cmd {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Run variants of a lab and draw their timelines on one time scale:
-    /// which task ran on which thread, and when.
+    /// Run variants of a lab and draw who ran when, one under the other.
+    ///
+    /// Each variant runs with `--timeline`; their pictures share one time
+    /// scale: a row per thread, each task a letter.
     Timeline {
         /// A lab, as listed.
         lab: String,

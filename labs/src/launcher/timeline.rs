@@ -226,12 +226,12 @@ pub fn timeline(
             fail(1, message);
         }
         if let Destination::File(path, _) = destination {
-            let _ = writeln!(
-                text,
-                "wrote {} ({} timelines on one time scale)",
-                path.display(),
-                recordings.len()
-            );
+            let count = match recordings.len() {
+                1 => "1 timeline".to_string(),
+                n => format!("{n} timelines on one time scale"),
+            };
+            let path = echo(&path.to_string_lossy());
+            let _ = writeln!(text, "wrote {path}: {count}");
         }
     }
     print!("{text}");
