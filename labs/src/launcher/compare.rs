@@ -58,7 +58,10 @@ pub fn compare(
 fn strips(runs: &[Run], columns: Option<usize>, colour: bool) -> String {
     let recordings: Vec<Recording> = runs
         .iter()
-        .filter_map(|run| run.recording.as_ref().ok().cloned())
+        .filter_map(|run| run.recording.as_ref().ok())
+        // A variant that names no task (labs::watch) has no strip.
+        .filter(|recording| !recording.threads.is_empty())
+        .cloned()
         .collect();
     if recordings.is_empty() {
         return String::new();
