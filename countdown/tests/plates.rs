@@ -99,3 +99,32 @@ fn a_closed_stdout_ends_the_benchmark_quietly_with_141() {
         ],
     );
 }
+
+/// The recorder's benchmark, with a handful of tasks: a row per kind of
+/// run, and the recorder's memory per event (never a time asserted).
+#[test]
+fn the_recorder_benchmark_prints_a_row_per_kind_and_the_memory_per_event() {
+    let recorder = env!("CARGO_BIN_EXE_countdown-recorder");
+    let args = ["--tasks", "100", "--repeat", "1"];
+    let output = labs::testkit::run(Command::new(recorder).args(args), Duration::from_secs(60));
+    assert!(output.status.success(), "{output:?}");
+    let stdout = &output.stdout;
+    let kinds: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains(" ms "))
+        .map(|line| line.split("  ").next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "plain tasks",
+            "watched, recorder off",
+            "watched, recorder on"
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(" bytes per recorded event (200 events recorded)."),
+        "{stdout}"
+    );
+}

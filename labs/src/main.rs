@@ -1,6 +1,6 @@
 //! The launcher: `cargo run` opens a menu of the labs (or lists them when
-//! not on a terminal); `labs run`, `show`, `diff`, `compare`, `watch`,
-//! `serve` and `doctor` do what a workshop needs without typing a binary's
+//! not on a terminal); `labs run`, `show`, `diff`, `compare`, `timeline`,
+//! `watch`, `serve` and `doctor` do what a workshop needs without typing a binary's
 //! name. Everything it knows about the labs comes from `labs/labs.toml`.
 
 mod launcher;
@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use clap::{Parser, Subcommand};
 use labs::catalog::Catalog;
 
-use launcher::{compare, diff, doctor, list, menu, run, serve, show, watch};
+use launcher::{compare, diff, doctor, list, menu, run, serve, show, timeline, watch};
 
 /// Concurrency labs: the same small programs on threads, tokio, async-std
 /// and smol, side by side. With no command on a terminal: a menu.
@@ -68,6 +68,29 @@ enum Cmd {
         #[arg(long)]
         diff: bool,
         /// Width of the side-by-side columns together [40 to 1000; default: the terminal's, or 160].
+        #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
+              value_parser = clap::value_parser!(u16).range(40..=1000))]
+        width: Option<u16>,
+        /// Options passed to every variant, after `--` (`-- --seconds 1`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run variants of a lab and draw who ran when, one under the other.
+    ///
+    /// Each variant runs with `--timeline`; their pictures share one time
+    /// scale: a row per thread, each task a letter.
+    Timeline {
+        /// A lab, as listed.
+        lab: String,
+        /// The variants to run (default: every variant of the lab).
+        variants: Vec<String>,
+        /// Write the timelines to this page (.html) instead of drawing them.
+        #[arg(long, value_name = "FILE")]
+        html: Option<String>,
+        /// Write the timelines to this trace (.json, for Perfetto or chrome://tracing).
+        #[arg(long, value_name = "FILE")]
+        json: Option<String>,
+        /// Width of the picture [40 to 1000; default: the terminal's, or 80].
         #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
               value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
@@ -147,6 +170,33 @@ fn main() {
             width.map(usize::from),
             &args,
         ),
+        Cmd::Timeline {
+            lab,
+            variants,
+            html,
+            json,
+            width,
+            args,
+        } => {
+            use labs::timeline::Format;
+            let files: Vec<_> = [
+                ("--html", html, Format::Html),
+                ("--json", json, Format::Json),
+            ]
+            .into_iter()
+            .filter_map(|(option, file, format)| {
+                file.map(|file| timeline::checked_file(option, &file, format))
+            })
+            .collect();
+            timeline::timeline(
+                &catalog,
+                &lab,
+                &variants,
+                &files,
+                width.map(usize::from),
+                &args,
+            );
+        }
         Cmd::Watch { lab, variant, args } => watch::watch(&catalog, &lab, &variant, &args),
         Cmd::Serve { args } => serve::serve(&catalog, &args),
         Cmd::Doctor {

@@ -117,6 +117,15 @@ fn diff_side_by_side_shows_both_files_in_columns() {
     );
 }
 
+/// The timeline strips under compare's outputs: their times, and the
+/// threads a runtime runs on (one per core), vary from run to run, so
+/// snapshots leave them out; `compare_draws_a_timeline_strip_per_variant`
+/// looks at them.
+const STRIPS: (&str, &str) = (
+    r"(?s)\nTimelines \(labs timeline draws them in full\)\n.*?\n----- stderr",
+    "\nTimelines (labs timeline draws them in full)\n[the strips]\n----- stderr",
+);
+
 #[test]
 fn compare_runs_every_variant_and_diffs_their_normalised_output() {
     let args = ["compare", "spinner", "--diff", "--", "--seconds", "0.1"];
@@ -129,6 +138,7 @@ fn compare_runs_every_variant_and_diffs_their_normalised_output() {
             r"JoinHandle \{ handle: Some\(Task \{ header: Header \{ [^}]* \}",
             "JoinHandle { handle: Some(Task { header: Header { [state at that instant] }",
         ),
+        STRIPS,
     ]}, {
         insta::assert_snapshot!("compare-spinner-diff", format!("$ labs {}\n{}", args.join(" "), output.report()));
     });
@@ -151,7 +161,9 @@ fn compare_shows_outputs_side_by_side_in_bands() {
         "--seconds",
         "0.1",
     ];
-    snapshot("compare-spinner-side-by-side", &args, 300);
+    insta::with_settings!({ filters => vec![STRIPS] }, {
+        snapshot("compare-spinner-side-by-side", &args, 300);
+    });
 }
 
 #[test]
@@ -437,4 +449,178 @@ fn bad_command_lines_are_one_line_that_says_what_is_wrong() {
         "bad-command-lines",
         labs::testkit::assert_bad_args(program, &argvs)
     );
+}
+
+/// The rows of `picture` whose thread is `thread` (`main`, ...), per
+/// recording in the order drawn: the cells between the bars.
+fn rows<'a>(picture: &'a str, thread: &str) -> Vec<&'a str> {
+    picture
+        .lines()
+        .filter(|line| line.split(" |").next().map(str::trim_end) == Some(thread))
+        .filter_map(|line| line.split('|').nth(1))
+        .collect()
+}
+
+/// The one-column durations in the headings of `picture`.
+fn scales(picture: &str) -> Vec<&str> {
+    picture
+        .lines()
+        .filter_map(|line| line.split_once(", one column = "))
+        .map(|(_, scale)| scale)
+        .collect()
+}
+
+#[test]
+fn timeline_draws_the_variants_one_under_the_other_on_one_scale() {
+    let args = [
+        "timeline",
+        "spinner",
+        "tokio",
+        "tokio-blocking",
+        "--",
+        "--seconds",
+        "1",
+    ];
+    let output = run(labs(&args), 300);
+    let stdout = &output.stdout;
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert!(!stdout.contains('\x1b'), "{stdout}");
+    // Each variant's output, then the pictures under one legend.
+    for text in [
+        "spinner-tokio printed:\n  spinner object: JoinHandle",
+        "spinner-tokio-blocking printed:\n  spinner object: JoinHandle",
+        "\nspinner-tokio: 1.",
+        "\nspinner-tokio-blocking: 1.",
+        "\ns supervisor   S spinner   ' frame\n",
+        "\nspinner-tokio-blocking:\ntask ",
+    ] {
+        assert!(stdout.contains(text), "no {text:?} in:\n{stdout}");
+    }
+    let scales = scales(stdout);
+    assert_eq!(scales.len(), 2, "{stdout}");
+    assert_eq!(scales[0], scales[1], "not one time scale:\n{stdout}");
+    // The lesson: the blocking supervisor holds the main thread throughout.
+    let main = rows(stdout, "main");
+    assert_eq!(main.len(), 2, "{stdout}");
+    let held = |row: &str| row.chars().filter(|&c| c == 's').count() * 2 > row.len();
+    assert!(!held(main[0]) && held(main[1]), "{stdout}");
+    let mut drawn = stdout.lines().filter(|line| line.ends_with('|'));
+    assert!(drawn.all(|line| line.chars().count() <= 80), "{stdout}");
+}
+
+#[test]
+fn timeline_writes_a_self_contained_page_and_a_trace() {
+    let folder = std::env::temp_dir().join(format!("labs-test-timeline-{}", std::process::id()));
+    fs::create_dir_all(&folder).unwrap();
+    let (page, trace) = (folder.join("run.html"), folder.join("run.json"));
+    let args = [
+        "timeline",
+        "spinner",
+        "smol-blocking",
+        "--html",
+        page.to_str().unwrap(),
+        "--json",
+        trace.to_str().unwrap(),
+        "--",
+        "--seconds",
+        "0.2",
+    ];
+    let output = run(labs(&args), 300);
+    let (html, json) = (fs::read_to_string(&page), fs::read_to_string(&trace));
+    fs::remove_dir_all(&folder).ok();
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert!(output.stdout.contains("\nwrote "), "{}", output.stdout);
+    assert!(!output.stdout.contains("one column ="), "{}", output.stdout);
+    let html = html.expect("the page is written");
+    assert!(html.contains("<svg") && html.contains("spinner-smol-blocking"));
+    for outside in ["src=\"http", "href=\"http", "<link", "@import"] {
+        assert!(!html.contains(outside), "the page loads {outside}");
+    }
+    let recordings =
+        labs::timeline::from_chrome_json(&json.expect("the trace is written")).unwrap();
+    assert_eq!(recordings.len(), 1);
+    assert_eq!(recordings[0].label, "spinner-smol-blocking");
+}
+
+#[test]
+fn timeline_refuses_bad_names_and_files_and_reports_failed_variants() {
+    // The system's words for a missing folder differ: cut from the snapshot.
+    let commands: [&[&str]; 5] = [
+        &["timeline", "spinnr", "tokio"],
+        &["timeline", "spinner", "tokyo", "tokio"],
+        &["timeline", "spinner", "tokio", "--html", "run.png"],
+        &["timeline", "spinner", "tokio", "--json", "run.html"],
+        &["timeline", "spinner", "tokio", "--json", "no/such/run.json"],
+    ];
+    let mut report = String::new();
+    for args in commands {
+        let output = run(labs(args), 10);
+        assert_eq!(output.code, Some(2), "{args:?}");
+        assert_eq!(
+            output.stderr.lines().count(),
+            1,
+            "{args:?}: {}",
+            output.stderr
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+        let stderr = output.stderr.split(" (").next().unwrap_or_default();
+        report += &format!("$ labs {}\n{}\n", args.join(" "), stderr.trim_end());
+    }
+    insta::assert_snapshot!("timeline-bad-names", report);
+    // A variant that fails is reported, the others still run.
+    let output = run(
+        labs(&["timeline", "spinner", "thread", "--", "--seconds", "99"]),
+        300,
+    );
+    assert_eq!(output.code, Some(1));
+    assert!(
+        output
+            .stdout
+            .starts_with("spinner-thread ended with exit status 2, after printing:\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stderr
+            .ends_with("\nerror: spinner-thread failed (see above)\n"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn compare_draws_a_timeline_strip_per_variant() {
+    let args = [
+        "compare",
+        "spinner",
+        "thread",
+        "smol-blocking",
+        "--",
+        "--seconds",
+        "0.2",
+    ];
+    let output = run(labs(&args), 300);
+    let stdout = &output.stdout;
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    let (outputs, strips) = stdout
+        .split_once("\nTimelines (labs timeline draws them in full)\n")
+        .expect("a timeline section");
+    assert!(outputs.contains("Answer: 42"), "{stdout}");
+    assert!(strips.starts_with("spinner-thread: "), "{stdout}");
+    assert!(strips.contains("\nspinner-smol-blocking: "), "{stdout}");
+    assert!(
+        strips.ends_with("\ns supervisor   S spinner   ' frame\n"),
+        "{stdout}"
+    );
+    assert!(
+        !strips.contains("\ntask "),
+        "strips have no tables:\n{stdout}"
+    );
+    let scales = scales(strips);
+    assert_eq!(scales.len(), 2, "{stdout}");
+    assert_eq!(scales[0], scales[1], "not one time scale:\n{stdout}");
+    // On threads, the spinner has a thread of its own; blocking smol has one thread.
+    assert_eq!(rows(strips, "spinner").len(), 1, "{stdout}");
+    assert_eq!(rows(strips, "main").len(), 2, "{stdout}");
 }

@@ -277,3 +277,30 @@ fn a_closed_terminal_ends_the_menu_even_when_sighup_is_ignored() {
     terminal.signal("WINCH");
     assert_eq!(terminal.wait_exit(secs(10)), 129);
 }
+
+#[test]
+fn t_draws_the_timeline_of_the_variant_then_a_key_comes_back() {
+    let mut terminal = menu();
+    // spinner, thread (it has no blocking experiment: drawn alone).
+    terminal.type_keys(ENTER);
+    terminal.wait_for("> thread", secs(10));
+    terminal.type_keys("t");
+    terminal.wait_for("Press any key to go back to the menu", secs(120));
+    let text = terminal.text();
+    assert!(!terminal.vt100().screen().alternate_screen());
+    for drawn in [
+        "spinner-thread printed:",
+        "spinner-thread: 3.",
+        "main ",
+        " supervisor ",
+        "' frame",
+        "labs timeline spinner thread ended.",
+    ] {
+        assert!(text.contains(drawn), "no {drawn:?} in:\n{text}");
+    }
+    terminal.type_keys(" ");
+    terminal.wait_for("> thread", secs(10));
+    terminal.type_keys("q");
+    assert_eq!(terminal.wait_exit(secs(10)), 0);
+    assert_restored(&terminal);
+}

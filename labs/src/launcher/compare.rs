@@ -3,14 +3,13 @@
 //! as a diff against the first) after normalising what differs from run to
 //! run anyway: elapsed times and task ids.
 
-use std::process::{Command, Stdio};
-
 use crossterm::style::Stylize;
-use labs::catalog::{Catalog, Entry, workspace};
-use labs::cli::fail;
+use labs::catalog::Catalog;
+use labs::timeline::{self, Recording, Style};
 
 use super::diff::{summary, unified, wrap};
-use super::{build, built, cargo_run, colour, find_lab, find_variant, width};
+use super::timeline::{Run, entries, run_all};
+use super::{colour, find_lab, terminal_width, width};
 
 /// One variant's run: its name and what it printed, normalised.
 struct Output {
@@ -27,53 +26,20 @@ pub fn compare(
     args: &[String],
 ) {
     let lab = find_lab(catalog, lab);
-    let entries: Vec<&Entry> = if variants.is_empty() {
-        lab.variants.iter().collect()
-    } else {
-        variants
-            .iter()
-            .map(|name| find_variant(lab, name))
-            .collect()
-    };
-    // One build for all of them, its progress on the terminal, so that the
-    // runs below only run.
-    let binaries: Vec<String> = entries
+    let runs = run_all(lab, &entries(lab, variants), args);
+    let outputs: Vec<Output> = runs
         .iter()
-        .map(|entry| lab.binary(&entry.name))
-        .collect();
-    build(&binaries);
-    let total = entries.len();
-    let outputs: Vec<Output> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let binary = lab.binary(&entry.name);
-            eprintln!("running {binary} ({} of {total})", i + 1);
-            // Built just now: run it directly, without cargo's own start-up.
-            let built = built(&binary);
-            let mut command = match &built {
-                Some(path) => {
-                    let mut command = Command::new(path);
-                    command.current_dir(workspace());
-                    command
-                }
-                None => cargo_run(&binary, &[]),
-            };
-            let output = command
-                .args(args)
-                .stdin(Stdio::null())
-                .output()
-                .unwrap_or_else(|err| fail(1, format!("cannot start cargo: {err}")));
-            let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-            text += &String::from_utf8_lossy(&output.stderr);
-            let name = match output.status.code() {
-                Some(0) => entry.name.clone(),
-                Some(code) => format!("{} (exit {code})", entry.name),
-                None => format!("{} (killed)", entry.name),
+        .map(|run| {
+            let variant = run.binary.strip_prefix(&format!("{}-", lab.name));
+            let variant = variant.unwrap_or(&run.binary);
+            let name = match run.status.code() {
+                Some(0) => variant.to_string(),
+                Some(code) => format!("{variant} (exit {code})"),
+                None => format!("{variant} (killed)"),
             };
             Output {
                 name,
-                text: normalise(&text),
+                text: normalise(&run.output),
             }
         })
         .collect();
@@ -83,6 +49,36 @@ pub fn compare(
     } else {
         print!("{}", side_by_side(&outputs, width(columns), colour));
     }
+    print!("{}", strips(&runs, columns, colour));
+}
+
+/// Each variant's timeline, a compact strip, all on one time scale: what
+/// the outputs cannot show (piped, a spinner draws no frames), such as a
+/// blocking call that holds the only thread.
+fn strips(runs: &[Run], columns: Option<usize>, colour: bool) -> String {
+    let recordings: Vec<Recording> = runs
+        .iter()
+        .filter_map(|run| run.recording.as_ref().ok())
+        // A variant that names no task (labs::watch) has no strip.
+        .filter(|recording| !recording.threads.is_empty())
+        .cloned()
+        .collect();
+    if recordings.is_empty() {
+        return String::new();
+    }
+    let style = Style {
+        width: columns
+            .or_else(terminal_width)
+            .unwrap_or(timeline::DEFAULT_WIDTH),
+        colour,
+    };
+    let heading = "Timelines (labs timeline draws them in full)";
+    let heading = if colour {
+        heading.bold().to_string()
+    } else {
+        heading.to_string()
+    };
+    format!("\n{heading}\n{}", timeline::strips(&recordings, &style))
 }
 
 /// The first output in full, then every other one as a diff against it.

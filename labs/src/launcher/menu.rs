@@ -1,5 +1,6 @@
 //! `cargo run` on a terminal: a menu of the labs, then of a lab's variants,
-//! with keys to run, show, diff, compare and read the lab sheet.
+//! with keys to run, show, draw the timeline, diff, compare and read the
+//! lab sheet.
 //!
 //! The menu draws on the terminal's alternate screen in raw mode, and puts
 //! the terminal back on every way out: `q`, Ctrl-C (a key in raw mode),
@@ -323,6 +324,11 @@ impl Menu<'_> {
             (Screen::Variants, KeyCode::Char('s')) => {
                 return Action::Child(vec!["show".into(), lab, variant]);
             }
+            (Screen::Variants, KeyCode::Char('t')) if is_variant => {
+                let mut args = vec!["timeline".to_string(), lab];
+                args.extend(timeline_variants(self.lab(), &variant));
+                return Action::Child(args);
+            }
             (Screen::Variants, KeyCode::Char('d')) if is_variant => {
                 self.screen = Screen::DiffWith { from: self.variant };
                 self.variant = (self.variant + 1) % self.lab().variants.len();
@@ -379,7 +385,7 @@ impl Menu<'_> {
                     }
                     keys = match self.screen {
                         Screen::Variants => {
-                            "Enter run  s show  d diff  c compare  l lab sheet  ← back  ? keys  q quit"
+                            "Enter run  s show  t timeline  d diff  c compare  l lab sheet  ← back  ? keys  q quit"
                         }
                         _ => "Diff against which variant?  ↑↓ choose  Enter diff  ← cancel",
                     };
@@ -413,11 +419,12 @@ impl Menu<'_> {
 }
 
 /// The keys, for `?`.
-const HELP: [(&str, &str); 11] = [
+const HELP: [(&str, &str); 12] = [
     ("↑ ↓  k j", "choose a lab or a variant"),
     ("Enter  →", "open the lab; run the variant"),
     ("r", "run the variant (Ctrl-C stops it)"),
     ("s", "show its source, the callouts explained"),
+    ("t", "its timeline, with its blocking experiment or cure"),
     ("d", "diff it against another variant"),
     ("c", "compare: run every variant of the lab"),
     ("l", "read the lab sheet"),
@@ -426,6 +433,32 @@ const HELP: [(&str, &str); 11] = [
     ("q", "quit"),
     ("Ctrl-C", "quit"),
 ];
+
+/// The variants `t` draws, one under the other: an experiment under its
+/// cure (`tokio` above `tokio-blocking`, `tokio-current-thread-blocking`),
+/// a variant above its experiment, or the variant alone.
+fn timeline_variants(lab: &Lab, variant: &str) -> Vec<String> {
+    let is_variant = |name: &str| lab.variant(name).is_some();
+    let pair = |cure: &str, experiment: &str| vec![cure.to_string(), experiment.to_string()];
+    if let Some(base) = variant.strip_suffix("-blocking") {
+        // The cure is the longest variant name the experiment's starts with.
+        let mut cure = base;
+        loop {
+            if is_variant(cure) {
+                return pair(cure, variant);
+            }
+            match cure.rsplit_once('-') {
+                Some((shorter, _)) => cure = shorter,
+                None => return vec![variant.to_string()],
+            }
+        }
+    }
+    let experiment = format!("{variant}-blocking");
+    if is_variant(&experiment) {
+        return pair(variant, &experiment);
+    }
+    vec![variant.to_string()]
+}
 
 /// One row of a list: `> ` and reversed when selected, cut to the width.
 fn row_text(text: &str, selected: bool, width: u16) -> String {
@@ -443,4 +476,27 @@ fn row_text(text: &str, selected: bool, width: u16) -> String {
 /// `text` cut to `width` characters, so that no row wraps.
 fn cut(text: &str, width: usize) -> String {
     text.chars().take(width).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_draws_an_experiment_under_its_cure() {
+        let catalog = Catalog::load();
+        let spinner = catalog.lab("spinner").unwrap();
+        for (variant, drawn) in [
+            ("tokio", &["tokio", "tokio-blocking"][..]),
+            ("tokio-blocking", &["tokio", "tokio-blocking"]),
+            (
+                "tokio-current-thread-blocking",
+                &["tokio", "tokio-current-thread-blocking"],
+            ),
+            ("async-std-blocking", &["async-std", "async-std-blocking"]),
+            ("thread", &["thread"]),
+        ] {
+            assert_eq!(timeline_variants(spinner, variant), drawn, "{variant}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod run;
 pub mod serve;
 pub mod show;
 pub mod stop;
+pub mod timeline;
 pub mod watch;
 
 use std::io::{self, IsTerminal};
@@ -28,15 +29,17 @@ pub fn colour() -> bool {
 
 /// The width to lay columns out in: `--width`, else the terminal's, else 160.
 pub fn width(wanted: Option<usize>) -> usize {
-    wanted
-        .or_else(|| {
-            io::stdout()
-                .is_terminal()
-                .then(crossterm::terminal::size)
-                .and_then(Result::ok)
-                .map(|(columns, _)| usize::from(columns))
-        })
-        .unwrap_or(160)
+    wanted.or_else(terminal_width).unwrap_or(160)
+}
+
+/// The terminal's width, when stdout is one.
+pub fn terminal_width() -> Option<usize> {
+    io::stdout()
+        .is_terminal()
+        .then(crossterm::terminal::size)
+        .and_then(Result::ok)
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|&columns| columns > 0)
 }
 
 /// `cargo` (the one that runs us, under `cargo run`), in the workspace.
@@ -55,6 +58,19 @@ pub fn cargo_run(binary: &str, args: &[String]) -> Command {
         .args(["run", "--quiet", "--bin", binary, "--"])
         .args(args);
     command
+}
+
+/// A binary just built, to run directly (without cargo's own start-up),
+/// in the workspace; `cargo run` when it is not where cargo puts it.
+pub fn built_or_cargo_run(binary: &str) -> Command {
+    match built(binary) {
+        Some(path) => {
+            let mut command = Command::new(path);
+            command.current_dir(workspace());
+            command
+        }
+        None => cargo_run(binary, &[]),
+    }
 }
 
 /// `cargo build --quiet --bin BINARY...`, or one line and exit status 1.

@@ -46,7 +46,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 pub use export::{chrome_json, from_chrome_json, html};
-pub use picture::{Style, picture};
+pub use picture::{DEFAULT_WIDTH, Style, picture, strips};
 
 // ---------------------------------------------------------------------------
 // What is recorded.
@@ -134,30 +134,32 @@ static SLOW_POLL: AtomicU64 = AtomicU64::new(0);
 /// `tokio::spawn(labs::watch("spinner", spin("thinking!")))`, as asyncio's
 /// `create_task(coro, name=...)` names a task.
 pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
-    Watched {
-        name,
-        future: Box::pin(future),
-    }
+    Watched { name, future }
 }
 
-/// A future that times each of its polls: see [`watch`].
-pub struct Watched<F> {
-    name: &'static str,
-    future: Pin<Box<F>>,
+pin_project_lite::pin_project! {
+    /// A future that times each of its polls: see [`watch`]. It holds the
+    /// future itself, not a box: watching allocates nothing.
+    pub struct Watched<F> {
+        name: &'static str,
+        #[pin]
+        future: F,
+    }
 }
 
 impl<F: Future> Future for Watched<F> {
     type Output = F::Output;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
         if !WATCHING.load(Ordering::Relaxed) {
-            return self.future.as_mut().poll(cx);
+            return this.future.poll(cx);
         }
         let start = now();
-        let poll = self.future.as_mut().poll(cx);
+        let poll = this.future.poll(cx);
         let end = now();
-        record(Kind::Poll, self.name, start, end);
-        warn_if_slow(self.name, end - start);
+        record(Kind::Poll, this.name, start, end);
+        warn_if_slow(this.name, end - start);
         poll
     }
 }
@@ -472,6 +474,14 @@ pub fn destination(value: &str) -> Result<Destination, String> {
     if value.is_empty() {
         return Ok(Destination::Stderr);
     }
+    let (path, format) = file(value).map_err(|message| format!("--timeline={message}"))?;
+    Ok(Destination::File(path, format))
+}
+
+/// Checks a file to write a recording to: a known extension (its format),
+/// and a place that can be written (tried now with an empty temporary file,
+/// removed at once). An error starts with the file's name, quoted.
+pub fn file(value: &str) -> Result<(PathBuf, Format), String> {
     let path = PathBuf::from(value);
     let shown = quoted(value);
     let extension = path
@@ -483,18 +493,18 @@ pub fn destination(value: &str) -> Result<Destination, String> {
         Some("txt") => Format::Txt,
         _ => {
             return Err(format!(
-                "--timeline={shown}: the file must end in .html, .json or .txt"
+                "{shown}: the file must end in .html, .json or .txt"
             ));
         }
     };
     if path.is_dir() || value.ends_with(std::path::is_separator) {
-        return Err(format!("--timeline={shown}: that is a directory"));
+        return Err(format!("{shown}: that is a directory"));
     }
     let temporary = temporary_path(&path);
     std::fs::File::create_new(&temporary)
         .and_then(|_| std::fs::remove_file(&temporary))
-        .map_err(|err| format!("--timeline={shown}: cannot write there ({err})"))?;
-    Ok(Destination::File(path, format))
+        .map_err(|err| format!("{shown}: cannot write there ({err})"))?;
+    Ok((path, format))
 }
 
 /// Next to `path`, so that renaming it to `path` is one atomic step.

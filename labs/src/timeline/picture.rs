@@ -103,8 +103,19 @@ fn tasks(recordings: &[Recording]) -> Vec<Task> {
     tasks
 }
 
-/// Draws `recordings` one under the other, on one time scale.
+/// Draws `recordings` one under the other, on one time scale, then a
+/// table per task.
 pub fn picture(recordings: &[Recording], style: &Style) -> String {
+    let mut out = strips(recordings, style);
+    for recording in recordings {
+        table(&mut out, recording, recordings.len() > 1);
+    }
+    out
+}
+
+/// The rows of [`picture`] and its legend, without the tables: a compact
+/// strip per recording, for beside something else (`labs compare`).
+pub fn strips(recordings: &[Recording], style: &Style) -> String {
     let tasks = tasks(recordings);
     let total = recordings
         .iter()
@@ -213,9 +224,6 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
         }
     }
     legend(&mut out, recordings, &tasks, style.colour);
-    for recording in recordings {
-        table(&mut out, recording, recordings.len() > 1);
-    }
     out
 }
 
