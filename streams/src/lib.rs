@@ -508,7 +508,7 @@ impl Server {
             let spawned = thread::Builder::new()
                 .name(format!("connection {number}"))
                 .spawn(move || {
-                    let how = self.serve(stream);
+                    let how = labs::timeline::span("serve", || self.serve(stream));
                     self.open.fetch_sub(1, Ordering::SeqCst);
                     self.log(format!("connection {number}: {how}"));
                 });

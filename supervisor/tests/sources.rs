@@ -16,7 +16,7 @@ fn every_variant_has_the_same_functions_and_callouts_in_the_same_order() {
     let tokio = LAB.source("tokio");
     assert_eq!(
         functions(&tokio),
-        ["read_lines", "watch", "run", "supervise", "main"]
+        ["read_lines", "wait_or_stop", "run", "supervise", "main"]
     );
     assert_eq!(callouts(&tokio), (1..=15).collect::<Vec<u32>>());
     for variant in VARIANTS {

@@ -133,7 +133,7 @@ async fn main() {
     let args: Args = labs::parse_args();
     let (addr, server) = streams::server_for(&args.options, 0);
     let n = args.options.rows;
-    let result = async {
+    let result = labs::watch("client", async {
         let stream = timeout(IO_TIMEOUT, TcpStream::connect(addr)).await?;
         let (reader, mut writer) = (stream.clone(), stream);
         let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
@@ -153,7 +153,7 @@ async fn main() {
         let mut bye = Vec::new();
         timeout(IO_TIMEOUT, reader.read_until(b'\n', &mut bye)).await?;
         streams::reply(&bye).map(drop)
-    }
+    })
     .await;
     if let Some(server) = server {
         println!("server log: {}", server.farewell().await);

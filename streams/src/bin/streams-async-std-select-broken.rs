@@ -172,7 +172,7 @@ async fn main() {
     let args: Args = labs::parse_args();
     let (addr, server) = streams::server_for(&args.options, 100);
     let n = args.options.rows;
-    let ended = client(addr, n, args.timeout).await;
+    let ended = labs::watch("client", client(addr, n, args.timeout)).await;
     let status = streams::report(&ended, args.timeout);
     if let Some(server) = server {
         println!("server log: {}", server.farewell().await);

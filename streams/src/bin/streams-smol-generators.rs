@@ -139,7 +139,7 @@ fn main() {
         let args: Args = labs::parse_args();
         let (addr, server) = streams::server_for(&args.options, 0);
         let n = args.options.rows;
-        let result = async {
+        let result = labs::watch("client", async {
             let connect = TcpStream::connect(addr);
             let stream = connect.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
             let (reader, mut writer) = (stream.clone(), stream);
@@ -161,7 +161,7 @@ fn main() {
             let read = reader.read_until(b'\n', &mut bye);
             read.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
             streams::reply(&bye).map(drop)
-        }
+        })
         .await;
         if let Some(server) = server {
             println!("server log: {}", server.farewell().await);

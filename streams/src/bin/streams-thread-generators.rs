@@ -106,7 +106,7 @@ fn main() {
     let args: Args = labs::parse_args();
     let (addr, server) = streams::server_for(&args.options, 0);
     let n = args.options.rows;
-    let result = (|| {
+    let result = labs::timeline::span("client", || {
         let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
         stream.set_read_timeout(Some(IO_TIMEOUT))?;
         stream.set_write_timeout(Some(IO_TIMEOUT))?;
@@ -126,7 +126,7 @@ fn main() {
         let mut bye = Vec::new();
         reader.read_until(b'\n', &mut bye)?;
         streams::reply(&bye).map(drop)
-    })();
+    });
     if let Some(server) = server {
         println!("server log: {}", server.wait_farewell());
     }

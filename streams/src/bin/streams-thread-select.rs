@@ -110,14 +110,16 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
     thread::Builder::new()
         .name("reader".into())
         .spawn(move || {
-            let mut buffer = Vec::new();
-            loop {
-                let line = read_line(&mut reader, &mut buffer);
-                let last = !matches!(line, Ok(Some(_)));
-                if send.send(line).is_err() || last {
-                    return;
+            labs::timeline::span("reader", || {
+                let mut buffer = Vec::new();
+                loop {
+                    let line = read_line(&mut reader, &mut buffer);
+                    let last = !matches!(line, Ok(Some(_)));
+                    if send.send(line).is_err() || last {
+                        return;
+                    }
                 }
-            }
+            })
         })?;
     writer.write_all(streams::query(n).as_bytes())?;
     let ended = receive(&lines, Instant::now() + limit)?;
@@ -145,7 +147,7 @@ fn main() {
     let args: Args = labs::parse_args();
     let (addr, server) = streams::server_for(&args.options, 100);
     let n = args.options.rows;
-    let ended = client(addr, n, args.timeout);
+    let ended = labs::timeline::span("client", || client(addr, n, args.timeout));
     let status = streams::report(&ended, args.timeout);
     if let Some(server) = server {
         println!("server log: {}", server.wait_farewell());

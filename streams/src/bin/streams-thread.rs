@@ -175,7 +175,7 @@ enum Cleanup {
 fn main() {
     let args: Args = labs::parse_args();
     let (addr, server) = streams::server_for(&args.options, 20);
-    let result = session(addr, args.options.rows, args.cleanup);
+    let result = labs::timeline::span("session", || session(addr, args.options.rows, args.cleanup));
     if let Some(server) = server {
         println!("server log: {}", server.wait_farewell()); // <10>
     }

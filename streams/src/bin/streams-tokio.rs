@@ -175,7 +175,7 @@ enum Cleanup {
 async fn main() {
     let args: Args = labs::parse_args();
     let (addr, server) = streams::server_for(&args.options, 20);
-    let result = session(addr, args.options.rows, args.cleanup).await;
+    let result = labs::watch("session", session(addr, args.options.rows, args.cleanup)).await;
     if let Some(server) = server {
         println!("server log: {}", server.farewell().await); // <10>
     }

@@ -20,6 +20,7 @@ use async_std::channel::{Sender, bounded};
 use async_std::io::{BufReader, Read, ReadExt, prelude::BufReadExt};
 use async_std::task::{sleep, spawn};
 use futures_lite::future::{FutureExt, zip};
+use labs::watch;
 use supervisor::{Ending, Exit, LINE_LIMIT, Line, Next, Program, STOP, Source, WAITING_LINES};
 
 async fn read_lines(pipe: impl Read + Unpin, mut from: Source, lines: Sender<Line>) {
@@ -38,7 +39,11 @@ async fn read_lines(pipe: impl Read + Unpin, mut from: Source, lines: Sender<Lin
     }
 }
 
-async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
+async fn wait_or_stop(
+    child: &mut Child,
+    program: &Program,
+    lines: &Sender<Line>,
+) -> io::Result<Exit> {
     let exited = async { Some(child.status().await) };
     let stopped = async {
         STOP.requested(1).await;
@@ -89,7 +94,7 @@ async fn run(program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
         lines.clone(),
     );
     let reading = zip(stdout, stderr); // <9>
-    let (_, exit) = zip(reading, watch(&mut child, program, lines)).await; // <10>
+    let (_, exit) = zip(reading, wait_or_stop(&mut child, program, lines)).await; // <10>
     exit
 }
 
@@ -124,7 +129,8 @@ async fn main() {
     let (lines, printed) = bounded(WAITING_LINES); // <13>
     let mut children = Vec::new();
     for program in supervisor.programs() {
-        children.push(spawn(supervise(program, lines.clone()))); // <14>
+        let supervising = watch("supervise", supervise(program, lines.clone()));
+        children.push(spawn(supervising)); // <14>
     }
     drop(lines);
     while let Ok(line) = printed.recv().await {

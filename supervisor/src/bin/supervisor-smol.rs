@@ -14,6 +14,7 @@
 use std::io;
 use std::process::Stdio;
 
+use labs::watch;
 use smol::Timer;
 use smol::channel::{Sender, bounded};
 use smol::future::{FutureExt, zip};
@@ -37,7 +38,11 @@ async fn read_lines(pipe: impl AsyncRead + Unpin, mut from: Source, lines: Sende
     }
 }
 
-async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
+async fn wait_or_stop(
+    child: &mut Child,
+    program: &Program,
+    lines: &Sender<Line>,
+) -> io::Result<Exit> {
     let exited = async { Some(child.status().await) };
     let stopped = async {
         STOP.requested(1).await;
@@ -88,7 +93,7 @@ async fn run(program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
         lines.clone(),
     );
     let reading = zip(stdout, stderr); // <9>
-    let (_, exit) = zip(reading, watch(&mut child, program, lines)).await; // <10>
+    let (_, exit) = zip(reading, wait_or_stop(&mut child, program, lines)).await; // <10>
     exit
 }
 
@@ -123,7 +128,8 @@ fn main() {
         let (lines, printed) = bounded(WAITING_LINES); // <13>
         let mut children = Vec::new();
         for program in supervisor.programs() {
-            children.push(smol::spawn(supervise(program, lines.clone()))); // <14>
+            let supervising = watch("supervise", supervise(program, lines.clone()));
+            children.push(smol::spawn(supervising)); // <14>
         }
         drop(lines);
         while let Ok(line) = printed.recv().await {

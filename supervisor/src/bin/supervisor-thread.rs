@@ -17,6 +17,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use labs::timeline::span;
 use supervisor::{Ending, Exit, LINE_LIMIT, Line, Next, Program, STOP, Source, WAITING_LINES};
 
 /// How often a watching thread checks whether its child has ended.
@@ -38,7 +39,11 @@ fn read_lines(pipe: impl Read, mut from: Source, lines: SyncSender<Line>) {
     }
 }
 
-fn watch(child: &mut Child, program: &Program, lines: &SyncSender<Line>) -> io::Result<Exit> {
+fn wait_or_stop(
+    child: &mut Child,
+    program: &Program,
+    lines: &SyncSender<Line>,
+) -> io::Result<Exit> {
     loop {
         let ended = child.try_wait()?; // <3>
         if let Some(status) = ended {
@@ -81,7 +86,7 @@ fn run(program: &Program, lines: &SyncSender<Line>) -> io::Result<Exit> {
     thread::scope(|scope| {
         scope.spawn(|| read_lines(stdout, program.source(false), lines.clone())); // <9>
         scope.spawn(|| read_lines(stderr, program.source(true), lines.clone()));
-        watch(&mut child, program, lines) // <10>
+        wait_or_stop(&mut child, program, lines) // <10>
     })
 }
 
@@ -108,7 +113,8 @@ fn main() {
     let mut children = Vec::new();
     for program in supervisor.programs() {
         let lines = lines.clone();
-        children.push(thread::spawn(move || supervise(program, lines))); // <14>
+        let supervising = move || span("supervise", || supervise(program, lines));
+        children.push(thread::spawn(supervising)); // <14>
     }
     drop(lines);
     for line in printed {

@@ -16,6 +16,7 @@
 use std::io;
 use std::process::Stdio;
 
+use labs::watch;
 use supervisor::{Ending, Exit, LINE_LIMIT, Line, Next, Program, STOP, Source, WAITING_LINES};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -38,7 +39,11 @@ async fn read_lines(pipe: impl AsyncRead + Unpin, mut from: Source, lines: Sende
     }
 }
 
-async fn watch(child: &mut Child, program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
+async fn wait_or_stop(
+    child: &mut Child,
+    program: &Program,
+    lines: &Sender<Line>,
+) -> io::Result<Exit> {
     tokio::select! { // <3>
         biased;
         status = child.wait() => return Ok(Exit::by_itself(status?)),
@@ -77,7 +82,7 @@ async fn run(program: &Program, lines: &Sender<Line>) -> io::Result<Exit> {
         lines.clone(),
     );
     let reading = async { (stdout.await, stderr.await) }; // <9>
-    let (_, exit) = tokio::join!(reading, watch(&mut child, program, lines)); // <10>
+    let (_, exit) = tokio::join!(reading, wait_or_stop(&mut child, program, lines)); // <10>
     exit
 }
 
@@ -103,7 +108,8 @@ async fn main() {
     let (lines, mut printed) = channel(WAITING_LINES); // <13>
     let mut children = Vec::new();
     for program in supervisor.programs() {
-        children.push(tokio::spawn(supervise(program, lines.clone()))); // <14>
+        let supervising = watch("supervise", supervise(program, lines.clone()));
+        children.push(tokio::spawn(supervising)); // <14>
     }
     drop(lines);
     while let Some(line) = printed.recv().await {
