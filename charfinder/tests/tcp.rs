@@ -175,24 +175,15 @@ fn stops_on_ctrl_c(_variant: &str, _server: Running) {
     eprintln!("skipped: sending Ctrl-C to a process is tested on Unix only");
 }
 
+/// The four servers at once: each spends most of its time waiting (for its
+/// idle timeout, for Ctrl-C's grace), so together they take as long as one.
 #[test]
-fn thread() {
-    holds_up("thread");
-}
-
-#[test]
-fn tokio() {
-    holds_up("tokio");
-}
-
-#[test]
-fn async_std() {
-    holds_up("async-std");
-}
-
-#[test]
-fn smol() {
-    holds_up("smol");
+fn every_server_holds_up() {
+    thread::scope(|scope| {
+        for variant in ["thread", "tokio", "async-std", "smol"] {
+            scope.spawn(move || holds_up(variant));
+        }
+    });
 }
 
 /// After Ctrl-C, a connection still open when the grace period ends is

@@ -31,7 +31,7 @@ impl Output {
 /// (which is far longer than the run should take: it is a watchdog, not a
 /// timing check).
 pub fn run(command: &mut Command, deadline: Duration) -> Output {
-    let started = Instant::now();
+    let until = Instant::now() + deadline;
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -40,18 +40,21 @@ pub fn run(command: &mut Command, deadline: Duration) -> Output {
         .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
     let stdout = read_all(child.stdout.take());
     let stderr = read_all(child.stderr.take());
-    let status = wait(&mut child, started + deadline, command);
+    // The pipes close when the program ends: the end, seen at once (most
+    // runs take milliseconds), or the deadline.
+    let left = || until.saturating_duration_since(Instant::now());
+    let stdout_end = stdout.recv_timeout(left()).ok();
+    let stderr_end = stderr.recv_timeout(left()).ok();
+    let status = wait(&mut child, until, command);
     // A grandchild could keep a pipe open: the deadline covers reading too.
-    let rest = |output: mpsc::Receiver<String>| {
-        let left = (started + deadline).saturating_duration_since(Instant::now());
-        output
-            .recv_timeout(left.max(Duration::from_secs(1)))
-            .unwrap_or_else(|_| panic!("{command:?}: its output was not closed after it ended"))
+    let rest = |end: Option<String>, output: mpsc::Receiver<String>| {
+        end.or_else(|| output.recv_timeout(Duration::from_secs(1)).ok())
+            .unwrap_or_else(|| panic!("{command:?}: its output was not closed after it ended"))
     };
     Output {
         status,
-        stdout: rest(stdout),
-        stderr: rest(stderr),
+        stdout: rest(stdout_end, stdout),
+        stderr: rest(stderr_end, stderr),
     }
 }
 
@@ -83,6 +86,9 @@ pub fn run_with_timeline(
 
 /// Waits for `child` until `until`; kills it and fails the test after that.
 pub fn wait(child: &mut Child, until: Instant, what: &dyn std::fmt::Debug) -> ExitStatus {
+    // Checked often at first (a program that has closed its output is ending
+    // now), then every 10 ms.
+    let mut pause = Duration::from_micros(200);
     loop {
         if let Some(status) = child.try_wait().expect("poll a child process") {
             return status;
@@ -92,7 +98,8 @@ pub fn wait(child: &mut Child, until: Instant, what: &dyn std::fmt::Debug) -> Ex
             let _ = child.wait();
             panic!("{what:?} was still running at its deadline, and was killed");
         }
-        thread::sleep(Duration::from_millis(10));
+        thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(10));
     }
 }
 

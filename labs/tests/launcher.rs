@@ -269,8 +269,7 @@ fn watch_runs_again_when_the_source_is_saved() {
         runs(out) == 2 && waiting(err) == 2
     });
     touch(&source, before);
-    watch.child.kill().unwrap();
-    let output = watch.finish(10);
+    let output = watch.kill();
     assert!(
         output
             .stderr
@@ -311,8 +310,7 @@ fn serve_prints_the_urls_for_the_room_then_serves() {
     serve.wait_until(300, "the server's first line", |out, _| {
         out.contains("Serving 194 flags")
     });
-    serve.child.kill().unwrap();
-    let output = serve.finish(10);
+    let output = serve.kill();
     let lines: Vec<&str> = output.stdout.lines().collect();
     // One URL per address this machine has on a network (none in a sandbox
     // without one), then this machine's own.
@@ -349,8 +347,7 @@ fn serve_on_port_0_prints_the_port_the_server_got() {
     serve.wait_until(300, "the server's first line", |out, _| {
         out.contains("Serving 194 flags")
     });
-    serve.child.kill().unwrap();
-    let output = serve.finish(10);
+    let output = serve.kill();
     let first = output.stdout.lines().next().unwrap_or_default();
     let port = first
         .strip_prefix("Serving this machine only: http://127.0.0.1:")

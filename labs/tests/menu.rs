@@ -221,9 +221,11 @@ fn kill(signal: &str, pid: u32) -> bool {
 /// In a shell, which stays after the launcher (so the lab gets no SIGHUP
 /// when the launcher ends): `kill -SIGNAL` of the launcher (`labs ARGS`)
 /// once the lab it runs, spinner-thread, spins. The launcher must end the
-/// lab first (its cursor shown again), then end with `status`.
+/// lab first (its cursor shown again), then end with `status`. The shell
+/// then waits for a line (Enter) to end, so that the terminal stays open
+/// until the test has checked that the lab is gone.
 fn kill_while_a_lab_spins(args: &str, keys: &[&str], signal: &str, status: u32) {
-    let script = format!("'{LABS}' {args}; echo \"[shell] status $?\"; sleep 1");
+    let script = format!("'{LABS}' {args}; echo \"[shell] status $?\"; read -r line");
     let mut terminal = in_a_shell(&script);
     for key in keys {
         terminal.wait_for("Enter", secs(30));
@@ -238,6 +240,7 @@ fn kill_while_a_lab_spins(args: &str, keys: &[&str], signal: &str, status: u32) 
         !kill("0", lab),
         "labs {args}, kill -{signal}: the lab still runs, or was not waited for"
     );
+    terminal.type_keys("\n");
     let run = terminal.finish(secs(20));
     assert_eq!(
         run.cursor(),

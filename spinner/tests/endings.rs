@@ -77,18 +77,23 @@ fn every_stop_signal_restores_the_terminal_and_exits_128_plus_the_signal() {
 
 #[test]
 fn a_program_started_with_sigint_ignored_keeps_ignoring_it() {
-    for program in SPINNERS {
-        // `trap '' INT` makes the shell, and what it execs, ignore SIGINT.
-        let script = format!("trap '' INT; exec '{program}' --seconds 1");
-        let ending = run(&script, Stop::Signal("INT"));
-        assert_eq!(
-            ending.exit_code,
-            Some(0),
-            "{program}: SIGINT was not ignored"
-        );
-        assert!(ending.screen_bytes.contains("Answer: 42"), "{program}");
-        assert!(ending.cursor_restored(), "{program}");
-    }
+    // Both at once, each in its own terminal: each runs its full second.
+    std::thread::scope(|scope| {
+        for program in SPINNERS {
+            scope.spawn(move || {
+                // `trap '' INT` makes the shell, and what it execs, ignore SIGINT.
+                let script = format!("trap '' INT; exec '{program}' --seconds 1");
+                let ending = run(&script, Stop::Signal("INT"));
+                assert_eq!(
+                    ending.exit_code,
+                    Some(0),
+                    "{program}: SIGINT was not ignored"
+                );
+                assert!(ending.screen_bytes.contains("Answer: 42"), "{program}");
+                assert!(ending.cursor_restored(), "{program}");
+            });
+        }
+    });
 }
 
 /// The window is closed while the program runs with SIGHUP ignored (as under
@@ -96,18 +101,24 @@ fn a_program_started_with_sigint_ignored_keeps_ignoring_it() {
 /// status of a program stopped by a closed terminal, instead of a panic.
 #[test]
 fn a_closed_terminal_ends_the_program_quietly() {
-    for program in SPINNERS {
-        let script = format!(
-            "trap '' HUP; '{program}' --seconds 1 2>/dev/null; echo $? > '{}'",
-            status_file(program).display()
-        );
-        // The shell stays (no exec) to write down the spinner's status, which
-        // nobody can read from the closed terminal.
-        run(&script, Stop::CloseTerminal);
-        let status = std::fs::read_to_string(status_file(program)).expect("the status file");
-        std::fs::remove_file(status_file(program)).ok();
-        assert_eq!(status.trim(), "129", "{program} on a closed terminal");
-    }
+    // Both at once, each in its own terminal.
+    std::thread::scope(|scope| {
+        for program in SPINNERS {
+            scope.spawn(move || {
+                let script = format!(
+                    "trap '' HUP; '{program}' --seconds 1 2>/dev/null; echo $? > '{}'",
+                    status_file(program).display()
+                );
+                // The shell stays (no exec) to write down the spinner's
+                // status, which nobody can read from the closed terminal.
+                run(&script, Stop::CloseTerminal);
+                let status =
+                    std::fs::read_to_string(status_file(program)).expect("the status file");
+                std::fs::remove_file(status_file(program)).ok();
+                assert_eq!(status.trim(), "129", "{program} on a closed terminal");
+            });
+        }
+    });
 }
 
 fn status_file(program: &str) -> std::path::PathBuf {

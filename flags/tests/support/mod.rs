@@ -104,20 +104,10 @@ pub fn run(command: &mut Command) -> Output {
 /// Waits for `child` (whose stdout and stderr are piped or closed) and
 /// collects its output; kills it and fails the test after `limit`.
 pub fn wait_within(mut child: Child, limit: Duration, what: &str) -> Output {
-    let started = Instant::now();
+    let until = Instant::now() + limit;
     let stdout = reader(child.stdout.take());
     let stderr = reader(child.stderr.take());
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for a child") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} was still running after {limit:?}: killed");
-        }
-        thread::sleep(Duration::from_millis(5));
-    };
+    let status = labs::testkit::wait(&mut child, until, &what);
     Output {
         status,
         stdout: stdout.join().unwrap(),

@@ -168,10 +168,16 @@ pub fn read_source(lab: &Lab, entry: &str) -> (String, String) {
 /// `names` joined by commas, the closest to `wanted` first (by edit
 /// distance; equally close names keep the catalog's order).
 pub fn closest_first<'a>(wanted: &str, names: impl Iterator<Item = &'a str>) -> String {
+    // The distance takes time in proportion to the lengths: one per name,
+    // and of no more of a pasted text than could be a name.
+    let wanted: String = wanted.chars().take(MAX_NAME).collect();
     let mut names: Vec<&str> = names.collect();
-    names.sort_by_key(|name| strsim::damerau_levenshtein(wanted, name));
+    names.sort_by_cached_key(|name| strsim::damerau_levenshtein(&wanted, name));
     names.join(", ")
 }
+
+/// Longer than any lab or variant name.
+const MAX_NAME: usize = 64;
 
 #[cfg(test)]
 mod tests {
@@ -188,5 +194,16 @@ mod tests {
             closest_first("zzzzzzzzzzzz", names.into_iter()),
             "thread, tokio, async-std, smol"
         );
+    }
+
+    /// `closest_first` compares only this many characters of what was typed.
+    #[test]
+    fn every_name_is_shorter_than_max_name() {
+        let catalog = Catalog::load();
+        for lab in &catalog.labs {
+            for name in lab.entries().map(|entry| &entry.name).chain([&lab.name]) {
+                assert!(name.chars().count() < MAX_NAME, "{name}");
+            }
+        }
     }
 }

@@ -108,6 +108,15 @@ impl Piped {
             stderr: rest(self.stderr),
         }
     }
+
+    /// Kills the child and collects what it printed. However long it ran
+    /// before, it gets 10 s from now to go (a busy machine may have taken
+    /// longer than that to reach this point).
+    pub fn kill(mut self) -> Output {
+        self.child.kill().unwrap();
+        self.started = Instant::now();
+        self.finish(10)
+    }
 }
 
 /// Runs `command` piped to its end, failing after `secs`.
