@@ -10,11 +10,11 @@ mod support;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use labs::timeline::{Kind, Recording};
-use support::{DEADLINE, Running, read_to_end, read_until};
+use support::{DEADLINE, Running, get, read_to_end, read_until};
 
 const CLIENTS: usize = 50;
 
@@ -36,7 +36,7 @@ fn serve_clients(bin: &str, env: &[(&str, &str)], idle: usize) -> Recording {
     command
         .args(["--port", "0", "--grace", "0.2", &timeline])
         .envs(env.iter().copied());
-    let mut server = Running::spawn(command, bin);
+    let server = Running::spawn(command, bin);
     let mut clients: Vec<TcpStream> = (0..CLIENTS + idle).map(|_| server.connect()).collect();
     for client in &mut clients {
         read_until(client, "?> "); // every client is being served
@@ -47,22 +47,29 @@ fn serve_clients(bin: &str, env: &[(&str, &str)], idle: usize) -> Recording {
     for client in &mut clients[..CLIENTS] {
         assert!(read_to_end(client).ends_with("Bye.\n"), "{name}");
     }
-    server.terminate();
-    let status = server.wait(DEADLINE).expect("the server exits");
-    assert_eq!(status.code(), Some(143), "{name}: {}", server.stderr());
-    let text = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_file(&file);
-    let text = text.unwrap_or_else(|err| panic!("{name} wrote no timeline: {err}"));
-    let mut recordings = labs::timeline::from_chrome_json(&text).expect("it reads back");
-    assert_eq!(recordings.len(), 1);
-    let recording = recordings.remove(0);
-    assert_eq!(recording.not_recorded, 0, "{name}");
+    let recording = terminate(server, &file);
     let count = |name: &str| recording.events_named(name).len();
     assert_eq!(
         (count("opened"), count("query"), count("closed")),
         (CLIENTS + idle, CLIENTS, CLIENTS),
         "{name}: every client opened, asked, and (but the idle ones) closed"
     );
+    recording
+}
+
+/// SIGTERM: the server stops (status 143) and draws its timeline into
+/// `file`, read back here.
+fn terminate(mut server: Running, file: &Path) -> Recording {
+    server.terminate();
+    let status = server.wait(DEADLINE).expect("the server exits");
+    assert_eq!(status.code(), Some(143), "{}", server.stderr());
+    let text = std::fs::read_to_string(file);
+    let _ = std::fs::remove_file(file);
+    let text = text.unwrap_or_else(|err| panic!("no timeline: {err}: {}", server.stderr()));
+    let mut recordings = labs::timeline::from_chrome_json(&text).expect("it reads back");
+    assert_eq!(recordings.len(), 1);
+    let recording = recordings.remove(0);
+    assert_eq!(recording.not_recorded, 0);
     recording
 }
 
@@ -115,4 +122,27 @@ fn smol_and_async_std_name_their_connection_tasks() {
         let threads = connection_threads(&recording);
         assert!(!threads.contains("main"), "{bin}: {threads:?}");
     }
+}
+
+/// The façade (the solution) answers one search by asking its 2 backends
+/// at once: a watched `ask` task each, next to the HTTP connection's task.
+#[test]
+fn the_facade_asks_each_backend_in_a_task_of_its_own() {
+    let backend = Running::start(env!("CARGO_BIN_EXE_charfinder-tokio"), &[]);
+    let bin = env!("CARGO_BIN_EXE_charfinder-facade-solution");
+    let file = timeline_file("facade-solution");
+    let timeline = format!("--timeline={}", file.display());
+    let addr = backend.addr.to_string();
+    let facade = Running::start(bin, &["--backend", &addr, "--backend", &addr, &timeline]);
+    let url = format!("http://{}/search?q=snowman", facade.addr);
+    let (status, _, body) = get(&url).expect("the façade answers");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("SNOWMAN"), "{body}");
+    let recording = terminate(facade, &file);
+    let count = |name: &str| recording.events_named(name).len();
+    assert_eq!(count("query"), 1, "{recording:#?}");
+    assert!(
+        count("ask") >= 2 && count("connection") >= 1,
+        "{recording:#?}"
+    );
 }
