@@ -4,9 +4,10 @@
 //! waits ([`Server::stopped`], [`Server::all_closed`]) are plain futures
 //! (from `event-listener`) that any executor can poll.
 //!
-//! With `--timeline`, the plumbing records three instants on the thread
-//! that saw them: `opened` (a connection accepted), `query` (a query line
-//! answered) and `closed` (a connection over, however it ended).
+//! With `--timeline`, the plumbing records the index being built (the span
+//! `index`) and three instants on the thread that saw them: `opened` (a
+//! connection accepted), `query` (a query line answered) and `closed` (a
+//! connection over, however it ended).
 
 use std::fmt::Write as _;
 use std::io::{self, ErrorKind};
