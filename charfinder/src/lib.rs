@@ -60,10 +60,11 @@ impl Index {
         }
     }
 
-    /// The index every server shares, built on first use.
+    /// The index every server shares, built on first use (recorded as
+    /// the span `index` with `--timeline`).
     pub fn global() -> &'static Index {
         static INDEX: OnceLock<Index> = OnceLock::new();
-        INDEX.get_or_init(Index::build)
+        INDEX.get_or_init(|| labs::timeline::span("index", Index::build))
     }
 
     /// The characters whose names hold every word of `query` (any case), in

@@ -3,6 +3,11 @@
 //! and log of open connections. None of it depends on a runtime: the async
 //! waits ([`Server::stopped`], [`Server::all_closed`]) are plain futures
 //! (from `event-listener`) that any executor can poll.
+//!
+//! With `--timeline`, the plumbing records the index being built (the span
+//! `index`) and three instants on the thread that saw them: `opened` (a
+//! connection accepted), `query` (a query line answered) and `closed` (a
+//! connection over, however it ended).
 
 use std::fmt::Write as _;
 use std::io::{self, ErrorKind};
@@ -156,6 +161,7 @@ impl Session {
 }
 
 fn answer(index: &Index, line: &[u8]) -> Reply {
+    labs::timeline::event("query");
     let Ok(query) = std::str::from_utf8(line) else {
         return Reply::More(format!(
             "error: that line is not UTF-8 text; type words like: cat face\n{PROMPT}"
@@ -429,6 +435,7 @@ impl Server {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .succeeded();
+        labs::timeline::event("opened");
         let open = self.open.fetch_add(1, Ordering::SeqCst) + 1;
         if self.listen.verbose {
             eprintln!("{peer} connected ({open} open)");
@@ -568,6 +575,7 @@ impl Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
+        labs::timeline::event("closed");
         self.server.open.fetch_sub(1, Ordering::SeqCst);
         self.server.changed.notify(usize::MAX);
     }

@@ -67,10 +67,12 @@ pub const ANSWER_LIMIT: u64 = 64 * 1024;
 /// The query of a request, as a TCP server reads it: the `q` parameter of
 /// the query string, decoded (`+` is a space), on one line; then, if the
 /// request has `offset=N`, ` +N` (the next page, see [`PAGE_SIZE`]); at
-/// most as long as a TCP server accepts.
+/// most as long as a TCP server accepts. Recorded as the instant `query`
+/// with `--timeline`.
 ///
 /// [`PAGE_SIZE`]: crate::PAGE_SIZE
 pub fn query_of(uri: &Uri) -> String {
+    labs::timeline::event("query");
     let param = |name: &str| {
         let raw = uri
             .query()

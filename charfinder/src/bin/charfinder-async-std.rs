@@ -15,6 +15,7 @@ use async_std::io::{BufReader, ReadExt, WriteExt, prelude::BufReadExt, timeout};
 use async_std::net::{TcpListener, TcpStream};
 use charfinder::{LINE_LIMIT, READ_BUFFER, Server};
 use futures_lite::FutureExt;
+use labs::watch;
 
 async fn handle(stream: TcpStream, server: &Server) -> io::Result<()> {
     let (reader, mut writer) = (&stream, &stream); // <1>
@@ -52,10 +53,10 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        async_std::task::spawn(async move {
+        async_std::task::spawn(watch("connection", async move {
             let result = handle(stream, server).await; // <19>
             connection.closed(result);
-        });
+        }));
     }
 }
 

@@ -22,6 +22,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use labs::watch;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
@@ -43,7 +44,7 @@ async fn search(query: &str, server: &Server) -> String {
         .iter()
         .map(|&backend| {
             let answer = timeout(server.timeout(), ask(backend, query.to_string())); // <10>
-            tokio::spawn(answer) // <11>
+            tokio::spawn(watch("ask", answer)) // <11>
         })
         .collect();
     let mut found = BTreeSet::new();
@@ -95,7 +96,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        tokio::spawn(async move {
+        tokio::spawn(watch("connection", async move {
             let service = service_fn(|request| respond(request, server)); // <17>
             let http = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -110,7 +111,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 }
             };
             connection.closed(result.map_err(io::Error::other)); // <19>
-        });
+        }));
     }
 }
 

@@ -26,6 +26,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use labs::watch;
 use tokio::net::TcpListener;
 use tokio::time::timeout;
 
@@ -88,7 +89,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        tokio::spawn(async move {
+        tokio::spawn(watch("connection", async move {
             let service = service_fn(|request| respond(request, server)); // <17>
             let http = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -103,7 +104,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
                 }
             };
             connection.closed(result.map_err(io::Error::other)); // <19>
-        });
+        }));
     }
 }
 

@@ -12,6 +12,7 @@
 use std::io;
 
 use charfinder::{LINE_LIMIT, READ_BUFFER, Server, timed_out};
+use labs::watch;
 use smol::Timer;
 use smol::future::FutureExt;
 use smol::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -53,10 +54,10 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        smol::spawn(async move {
+        smol::spawn(watch("connection", async move {
             let result = handle(stream, server).await; // <19>
             connection.closed(result);
-        })
+        }))
         .detach();
     }
 }

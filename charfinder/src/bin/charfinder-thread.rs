@@ -15,6 +15,7 @@ use std::net::{TcpListener, TcpStream};
 use std::thread;
 
 use charfinder::{LINE_LIMIT, READ_BUFFER, Server};
+use labs::timeline::span;
 
 fn handle(stream: TcpStream, server: &Server) -> io::Result<()> {
     let (reader, mut writer) = (&stream, &stream); // <1>
@@ -50,7 +51,7 @@ fn serve(listener: TcpListener, server: &'static Server) {
         };
         let connection = server.opened(peer); // <16>
         let spawned = thread::Builder::new().spawn(move || {
-            let result = handle(stream, server); // <19>
+            let result = span("connection", || handle(stream, server)); // <19>
             connection.closed(result);
         });
         if let Err(err) = spawned {

@@ -13,6 +13,7 @@
 use std::io;
 
 use charfinder::{LINE_LIMIT, READ_BUFFER, Server};
+use labs::watch;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
@@ -51,10 +52,10 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        tokio::spawn(async move {
+        tokio::spawn(watch("connection", async move {
             let result = handle(stream, server).await; // <19>
             connection.closed(result);
-        });
+        }));
     }
 }
 

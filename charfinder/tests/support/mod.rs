@@ -62,7 +62,7 @@ impl Running {
         Running::spawn(command, bin)
     }
 
-    fn spawn(mut command: Command, bin: &str) -> Running {
+    pub fn spawn(mut command: Command, bin: &str) -> Running {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -140,6 +140,16 @@ impl Running {
     pub fn interrupt(&self) {
         let status = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// SIGTERM to the server process (what `kill` and service managers send).
+    #[cfg(unix)]
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());

@@ -304,6 +304,17 @@ impl Local {
     }
 }
 
+impl Drop for Local {
+    /// A thread that ends with nothing recorded (it came after the buffers
+    /// were full) takes its empty buffer with it: a server that starts a
+    /// thread per connection, for hours, stays within [`MAX_EVENTS`].
+    fn drop(&mut self) {
+        if self.buffer.chunks[0].get().is_none() {
+            lock_threads().retain(|buffer| !Arc::ptr_eq(buffer, &self.buffer));
+        }
+    }
+}
+
 fn take_a_chunk() -> bool {
     CHUNKS_LEFT
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -596,6 +607,12 @@ mod tests {
         })
         .join()
         .unwrap();
+        // Threads that come after, one per connection for hours, leave nothing behind.
+        let registered = lock_threads().len();
+        for _ in 0..10 {
+            std::thread::spawn(|| event("late")).join().unwrap();
+        }
+        assert_eq!(lock_threads().len(), registered);
         let recording = stop_recording("test");
         event("after the end");
         assert_eq!(recording.threads.len(), 1);
@@ -610,9 +627,9 @@ mod tests {
             (Kind::Span, "work")
         );
         assert!(events[0].start <= events[0].end && events[0].end <= events[1].start);
-        assert_eq!(recording.not_recorded, 2);
+        assert_eq!(recording.not_recorded, 12);
         let text = picture(&[recording], &Style::plain(80));
-        assert!(text.contains("2 events not recorded"), "{text}");
+        assert!(text.contains("12 events not recorded"), "{text}");
     }
 
     #[test]
