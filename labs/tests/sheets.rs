@@ -228,7 +228,7 @@ impl Commands {
             return self.binary(at, catalog, "flags-server", &own[1..]);
         }
         self.binary(at, catalog, "labs", own);
-        if !["run", "watch", "show", "diff", "compare"].contains(&command.as_str()) {
+        if !["run", "watch", "show", "diff", "compare", "timeline"].contains(&command.as_str()) {
             return;
         }
         let names: Vec<&String> = own[1..]
@@ -244,7 +244,8 @@ impl Commands {
                     .push(format!("{at}: lab {} has no variant {variant}", lab.name));
             }
         }
-        let variants: Vec<&str> = if command == "compare" && names.len() == 1 {
+        let every = ["compare", "timeline"].contains(&command.as_str()) && names.len() == 1;
+        let variants: Vec<&str> = if every {
             lab.variants
                 .iter()
                 .map(|entry| entry.name.as_str())
