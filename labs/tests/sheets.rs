@@ -10,7 +10,9 @@
 //!   sheet's `## Callouts` list;
 //! - every relative link resolves, and so does its `#anchor`;
 //! - a lab sheet's path (what comes before `## Callouts`) is at most 150
-//!   lines, each numbered step one screen (at most 45 lines).
+//!   lines, each numbered step one screen (at most 45 lines);
+//! - every `--timeline` picture pasted in a `text` block names a binary
+//!   that exists.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -506,6 +508,53 @@ fn each_lab_sheet_is_a_short_path_of_one_screen_steps() {
         long.is_empty(),
         "sheets too long to follow in the room:\n{}",
         long.join("\n")
+    );
+}
+
+/// The binary a pasted `--timeline` picture names in its first line
+/// (`spinner-tokio: 1.011 s, one column = 16.3 ms`), if the line is one.
+fn pictured_binary(line: &str) -> Option<&str> {
+    let (binary, rest) = line.split_once(": ")?;
+    let pictured = rest.contains(", one column = ") && !binary.contains(' ');
+    pictured.then_some(binary)
+}
+
+/// Every timeline pasted in a sheet is the picture of a binary that
+/// exists: a renamed variant cannot leave a picture of nothing behind.
+#[test]
+fn every_pasted_timeline_names_a_binary_that_exists() {
+    let catalog = Catalog::load();
+    let mut pictures = 0;
+    let mut wrong = Vec::new();
+    for sheet in sheets() {
+        let text = fs::read_to_string(&sheet).unwrap();
+        for line in lines(&text).iter().filter(|line| line.code == Some("text")) {
+            let Some(binary) = pictured_binary(line.text) else {
+                continue;
+            };
+            pictures += 1;
+            if !catalog.binaries().iter().any(|known| known == binary) {
+                wrong.push(format!("{}:{}: {binary}", relative(&sheet), line.number));
+            }
+        }
+    }
+    assert!(pictures >= 4, "the sheets' timelines were not found");
+    assert!(
+        wrong.is_empty(),
+        "timelines of binaries that do not exist:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_first_line_of_a_picture_names_its_binary() {
+    assert_eq!(
+        pictured_binary("spinner-tokio: 1.011 s, one column = 16.3 ms"),
+        Some("spinner-tokio")
+    );
+    assert_eq!(
+        pictured_binary("spinner object: Thread { id: ThreadId(2) }"),
+        None
     );
 }
 
