@@ -10,7 +10,9 @@
 //!   sheet's `## Callouts` list;
 //! - every relative link resolves, and so does its `#anchor`;
 //! - a lab sheet's path (what comes before `## Callouts`) is at most 150
-//!   lines, each numbered step one screen (at most 45 lines).
+//!   lines, each numbered step one screen (at most 45 lines);
+//! - every `--timeline` picture pasted in a `text` block names a binary
+//!   that exists.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -228,7 +230,7 @@ impl Commands {
             return self.binary(at, catalog, "flags-server", &own[1..]);
         }
         self.binary(at, catalog, "labs", own);
-        if !["run", "watch", "show", "diff", "compare"].contains(&command.as_str()) {
+        if !["run", "watch", "show", "diff", "compare", "timeline"].contains(&command.as_str()) {
             return;
         }
         let names: Vec<&String> = own[1..]
@@ -244,7 +246,8 @@ impl Commands {
                     .push(format!("{at}: lab {} has no variant {variant}", lab.name));
             }
         }
-        let variants: Vec<&str> = if command == "compare" && names.len() == 1 {
+        let every = ["compare", "timeline"].contains(&command.as_str()) && names.len() == 1;
+        let variants: Vec<&str> = if every {
             lab.variants
                 .iter()
                 .map(|entry| entry.name.as_str())
@@ -340,7 +343,9 @@ fn every_command_names_a_binary_or_lab_that_exists_with_options_it_accepts() {
         "the sheets' commands were not found"
     );
 
-    // The binaries are built by `cargo test --workspace`; build any missing.
+    // Cargo is asked to build every binary the sheets run, in one call: a
+    // no-op for fresh ones, and never a stale binary judged (one built
+    // before its options changed).
     let dir = binary_dir();
     let path = |program: &str| -> PathBuf {
         if program == "labs" {
@@ -349,25 +354,23 @@ fn every_command_names_a_binary_or_lab_that_exists_with_options_it_accepts() {
             dir.join(format!("{program}{}", std::env::consts::EXE_SUFFIX))
         }
     };
-    let missing: BTreeSet<&str> = commands
+    let programs: BTreeSet<&str> = commands
         .checks
         .keys()
         .map(|check| check.program.as_str())
-        .filter(|program| !path(program).is_file())
+        .filter(|program| *program != "labs")
         .collect();
-    if !missing.is_empty() {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut build = Command::new(cargo);
-        build.args(["build", "--offline", "--quiet"]);
-        if dir.ends_with("release") {
-            build.arg("--release");
-        }
-        for program in &missing {
-            build.args(["--bin", program]);
-        }
-        let status = build.current_dir(workspace()).status().unwrap();
-        assert!(status.success(), "building {missing:?}");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut build = Command::new(cargo);
+    build.args(["build", "--offline", "--quiet"]);
+    if dir.ends_with("release") {
+        build.arg("--release");
     }
+    for program in &programs {
+        build.args(["--bin", program]);
+    }
+    let status = build.current_dir(workspace()).status().unwrap();
+    assert!(status.success(), "building {programs:?}");
 
     let checks: Vec<(&HelpCheck, &String)> = commands.checks.iter().collect();
     let failures: Vec<String> = thread::scope(|scope| {
@@ -505,6 +508,53 @@ fn each_lab_sheet_is_a_short_path_of_one_screen_steps() {
         long.is_empty(),
         "sheets too long to follow in the room:\n{}",
         long.join("\n")
+    );
+}
+
+/// The binary a pasted `--timeline` picture names in its first line
+/// (`spinner-tokio: 1.011 s, one column = 16.3 ms`), if the line is one.
+fn pictured_binary(line: &str) -> Option<&str> {
+    let (binary, rest) = line.split_once(": ")?;
+    let pictured = rest.contains(", one column = ") && !binary.contains(' ');
+    pictured.then_some(binary)
+}
+
+/// Every timeline pasted in a sheet is the picture of a binary that
+/// exists: a renamed variant cannot leave a picture of nothing behind.
+#[test]
+fn every_pasted_timeline_names_a_binary_that_exists() {
+    let catalog = Catalog::load();
+    let mut pictures = 0;
+    let mut wrong = Vec::new();
+    for sheet in sheets() {
+        let text = fs::read_to_string(&sheet).unwrap();
+        for line in lines(&text).iter().filter(|line| line.code == Some("text")) {
+            let Some(binary) = pictured_binary(line.text) else {
+                continue;
+            };
+            pictures += 1;
+            if !catalog.binaries().iter().any(|known| known == binary) {
+                wrong.push(format!("{}:{}: {binary}", relative(&sheet), line.number));
+            }
+        }
+    }
+    assert!(pictures >= 4, "the sheets' timelines were not found");
+    assert!(
+        wrong.is_empty(),
+        "timelines of binaries that do not exist:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_first_line_of_a_picture_names_its_binary() {
+    assert_eq!(
+        pictured_binary("spinner-tokio: 1.011 s, one column = 16.3 ms"),
+        Some("spinner-tokio")
+    );
+    assert_eq!(
+        pictured_binary("spinner object: Thread { id: ThreadId(2) }"),
+        None
     );
 }
 

@@ -7,8 +7,9 @@
 //!     then open http://127.0.0.1:8081/
 //!
 //! It compiles, serves the page, and panics at the first search: write the
-//! three steps marked `todo!()` below (the lab sheet, charfinder/README.md,
-//! walks through them). Check your work with
+//! three steps marked `todo!()` below (step 5 of the lab sheet,
+//! charfinder/README.md; in full in charfinder/DEEPER.md, "The exercise").
+//! Check your work with
 //!
 //!     cargo test -p charfinder -- --ignored facade
 //!

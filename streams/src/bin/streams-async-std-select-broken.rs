@@ -67,9 +67,9 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
     ));
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     let ended = loop {
-        let next = async { Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) } // <14>
+        let next = async { Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) } // <13> <14>
             .or(async {
-                task::sleep(TICK).await; // <13>
+                task::sleep(TICK).await;
                 Next::Tick
             })
             .or(async {

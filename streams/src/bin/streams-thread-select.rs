@@ -43,7 +43,7 @@ fn receive(lines: &Receiver<io::Result<Option<String>>>, deadline: Instant) -> i
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     loop {
         if Instant::now() >= deadline {
-            return Ok(Ended::TimedOut { rows }); // <15>
+            return Ok(Ended::TimedOut { rows });
         }
         if streams::is_stop_requested() {
             return Ok(Ended::Stopped { rows });
@@ -122,7 +122,7 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
             })
         })?;
     writer.write_all(streams::query(n).as_bytes())?;
-    let ended = receive(&lines, Instant::now() + limit)?;
+    let ended = receive(&lines, Instant::now() + limit)?; // <15>
     let skipped = close(&lines, writer)?;
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
