@@ -23,8 +23,8 @@
 //! and look at [`Recording::events_named`], never at exact times.
 //!
 //! Off (the default), [`watch`] and each watched poll cost one relaxed
-//! atomic load and nothing else, and a watched task is two bytes longer
-//! than its future (its name's number: names are kept in a table, once
+//! atomic load and nothing else, and a watched task is two bytes (padded to
+//! its future's alignment) longer than its future (its name's number: names are kept in a table, once
 //! each, only when the recording or debug mode is on). On, each thread
 //! records into a buffer of its own, registered once, that starts small
 //! (16 events: a thread per connection records thousands of connections)
@@ -158,9 +158,10 @@ pub const UNNAMED: &str = "(unnamed)";
 pin_project_lite::pin_project! {
     /// A future that times each of its polls: see [`watch`]. It holds the
     /// future itself, not a box: watching allocates nothing. And it holds
-    /// its name as a number of two bytes, not the name itself (16 bytes):
-    /// a runtime keeps a task in a cell rounded up to a size (tokio: to
-    /// 128 bytes), and 16 bytes more can cost a task 128.
+    /// its name as a number of two bytes (padded to the future's
+    /// alignment), not the name itself (16 bytes): a runtime keeps a task
+    /// in a cell of a rounded size (tokio: a multiple of 128 bytes), and a
+    /// task that fills its cell takes the next size for one byte more.
     pub struct Watched<F> {
         name: Option<names::Id>,
         #[pin]
