@@ -23,14 +23,15 @@
 //! and look at [`Recording::events_named`], never at exact times.
 //!
 //! Off (the default), [`watch`] and each watched poll cost one relaxed
-//! atomic load and nothing else, and a watched task is two bytes (padded to
-//! its future's alignment) longer than its future (its name's number: names are kept in a table, once
-//! each, only when the recording or debug mode is on). On, each thread
-//! records into a buffer of its own, registered once, that starts small
-//! (16 events: a thread per connection records thousands of connections)
-//! and grows as the thread needs; no event takes a lock; memory is bounded
-//! ([`MAX_EVENTS`] for all threads together), and the picture says how many
-//! events were not recorded past it.
+//! atomic load and nothing else, and a watched task is two bytes longer
+//! than its future, padded to the future's alignment (its name's number:
+//! names are kept in a table, once each, only when the recording or debug
+//! mode is on). On, each thread records into a buffer of its own,
+//! registered once, that starts small (16 events: a server with a thread
+//! per connection records thousands of connections) and grows as the
+//! thread needs; no event takes a lock; memory is bounded ([`MAX_EVENTS`]
+//! for all threads together), and the picture says how many events were
+//! not recorded past it.
 //!
 //! Why hand-written and not `tracing`: the labs need three calls, one
 //! clock and one buffer per thread; `tracing` plus a subscriber would add
