@@ -244,32 +244,11 @@ fn bad_options_are_one_line_and_exit_2() {
     assert_bad_args(BENCH, &args(&[&["--seconds", "0.1"], &["--idle", "50001"]]));
 }
 
-/// The first of the usual names of Chromium or Chrome found on PATH.
-fn browser() -> Option<String> {
-    [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-        "chrome",
-    ]
-    .into_iter()
-    .find(|name| {
-        Command::new(name)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success())
-    })
-    .map(str::to_string)
-}
-
 /// The page, run by a real browser: it shows the results of the query in
 /// its address, and sets a query full of markup as text.
 #[test]
 fn the_page_in_a_headless_browser() {
-    let Some(browser) = browser() else {
+    let Some(browser) = labs::testkit::browser() else {
         eprintln!(
             "skipped: no chromium, chromium-browser or google-chrome on PATH (see charfinder/DEEPER.md)"
         );

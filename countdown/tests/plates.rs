@@ -100,8 +100,9 @@ fn a_closed_stdout_ends_the_benchmark_quietly_with_141() {
     );
 }
 
-/// The recorder's benchmark, with a handful of tasks: a row per kind of
-/// run, and the recorder's memory per event (never a time asserted).
+/// The recorder's benchmark, with a handful of tasks: a table per task, a
+/// row per kind of run, and the recorder's memory per event (never a time
+/// asserted).
 #[test]
 fn the_recorder_benchmark_prints_a_row_per_kind_and_the_memory_per_event() {
     let recorder = env!("CARGO_BIN_EXE_countdown-recorder");
@@ -119,10 +120,18 @@ fn the_recorder_benchmark_prints_a_row_per_kind_and_the_memory_per_event() {
         [
             "plain tasks",
             "watched, recorder off",
+            "plain tasks",
+            "watched, recorder off",
             "watched, recorder on"
         ],
         "{stdout}"
     );
+    for task in [
+        "A task with room in its cell: yield_now() itself (a future of ",
+        "A task that fills its cell: an async fn that awaits yield_now() (a future of ",
+    ] {
+        assert!(stdout.contains(task), "{stdout}");
+    }
     assert!(
         stdout.contains(" bytes per recorded event (200 events recorded)."),
         "{stdout}"

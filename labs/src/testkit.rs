@@ -128,6 +128,29 @@ pub fn first_two_columns<'a>(text: &'a str, header: &str) -> Vec<(&'a str, &'a s
         .collect()
 }
 
+/// The first of the usual names of Chromium or Chrome found on PATH: the
+/// tests that check a page in a headless browser run it, and skip (saying
+/// so) where there is none.
+pub fn browser() -> Option<String> {
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+        "chrome",
+    ]
+    .into_iter()
+    .find(|name| {
+        Command::new(name)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    })
+    .map(str::to_string)
+}
+
 /// Values that no bounded number accepts: negative, infinite, not a number,
 /// empty, far too large, and a 100 KB paste.
 pub fn bad_numbers() -> Vec<String> {

@@ -4,26 +4,33 @@
 //!     cargo run --release --bin countdown-recorder [-- --tasks 100000 --repeat 3]
 //!
 //! The default run (a million tasks, medians of 5 runs of each) takes
-//! about 15 s.
+//! about 25 s.
 //!
 //! Runs N tasks on a tokio current-thread runtime (one thread: no
-//! scheduling noise between cores), each yielding once (two polls), three
-//! ways: plain; each wrapped in `labs::watch` with the recorder off (what
-//! every lab pays when `--timeline` is not given); and with the recorder on.
-//! Prints the median wall times, their ratios to the plain run, the memory
-//! per task plain and watched (watching adds the task's name, 16 bytes, to
-//! each task; tokio keeps a task in a cell aligned to 128 bytes on x86-64
-//! and ARM64, so a task just under a multiple of 128 bytes grows by 128),
-//! and the recorder's memory per recorded event (the bytes allocated with the
-//! recorder on, less those allocated with it off, over the events recorded;
-//! a counting allocator counts them).
+//! scheduling noise between cores), each yielding once (two polls): plain;
+//! each wrapped in `labs::watch` with the recorder off (what every lab pays
+//! when `--timeline` is not given); and, for one of two tasks, with the
+//! recorder on. Prints the median wall times, their ratios to the plain
+//! run, the memory per task, and the recorder's memory per recorded event
+//! (the bytes allocated with the recorder on, less those allocated with it
+//! off, over the events recorded; a counting allocator counts them).
+//!
+//! Two tasks, because the memory of a task comes in steps: tokio keeps a
+//! task in a cell aligned to 128 bytes (x86-64 and ARM64), and in tokio
+//! 1.54 a 128-byte cell holds a future of at most 24 bytes. Watching adds
+//! two bytes to the future (its name's number), padded to the future's
+//! alignment (8 bytes for most futures). The task with room, `yield_now()`
+//! itself (16 bytes), stays in its cell: watched, it pays one atomic load
+//! per poll. The task that fills its cell, an `async fn` that awaits
+//! `yield_now()` (24 bytes), takes the next size of cell, 256 bytes, when
+//! watched: any field added to it would; its ratio is that step's cost.
 //!
 //! Every run happens in a child process (this program started again with
-//! `--child`): the recorder starts once per process. The runs of the three
-//! kinds take turns, so that a machine busy with something else slows them
-//! alike.
+//! `--child`): the recorder starts once per process. The runs of every kind
+//! take turns, so that a machine busy with something else slows them alike.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::future::Future;
 use std::process::{Command, exit};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -51,11 +58,31 @@ struct Args {
     child: Option<String>,
 }
 
-/// The three kinds of run, as `--child` names them, and as the table does.
+/// The two tasks: as `--child` names them, and as the table does.
+const TASKS: [(&str, &str); 2] = [
+    ("room", "A task with room in its cell: yield_now() itself"),
+    (
+        "full",
+        "A task that fills its cell: an async fn that awaits yield_now()",
+    ),
+];
+
+/// The kinds of run, as `--child` names them (with the task's), as the
+/// table does, and the target ratio to the plain run; the recorder on is
+/// measured with the task that fills its cell.
 const KINDS: [(&str, &str, Option<f64>); 3] = [
     ("plain", "plain tasks", None),
     ("off", "watched, recorder off", Some(1.02)),
     ("on", "watched, recorder on", Some(1.5)),
+];
+
+/// The runs, in the order they take turns: each kind with each task.
+const RUNS: [(&str, &str); 5] = [
+    ("plain", "room"),
+    ("off", "room"),
+    ("plain", "full"),
+    ("off", "full"),
+    ("on", "full"),
 ];
 
 /// What one run measured.
@@ -87,39 +114,53 @@ fn parent(args: &Args) {
             format!("medians of {} runs of each", args.repeat)
         }
     );
-    let mut runs: Vec<Vec<Figures>> = vec![Vec::new(); KINDS.len()];
+    let mut runs: Vec<Vec<Figures>> = vec![Vec::new(); RUNS.len()];
     for _ in 0..args.repeat {
-        for ((kind, ..), runs) in KINDS.iter().zip(&mut runs) {
-            runs.push(measure(&exe, args.tasks, kind));
+        for ((kind, task), runs) in RUNS.iter().zip(&mut runs) {
+            runs.push(measure(&exe, args.tasks, kind, task));
         }
     }
-    let walls: Vec<f64> = runs
-        .iter()
-        .map(|runs| median(runs.iter().map(|run| run.wall.as_secs_f64())))
-        .collect();
-    println!("{:<22} {:>10} {:>8}", "", "wall", "ratio");
-    for ((_, name, target), wall) in KINDS.iter().zip(&walls) {
-        let ratio = wall / walls[0];
-        let verdict = match target {
-            None => String::new(),
-            Some(target) if ratio <= *target => format!("  target at most {target}x: met"),
-            Some(target) => format!("  target at most {target}x: NOT met"),
-        };
-        println!(
-            "{name:<22} {:>7.1} ms {ratio:>7.3}x{verdict}",
-            wall * 1000.0
-        );
-    }
-    let allocated = |runs: &[Figures]| median(runs.iter().map(|run| run.allocated as f64));
     let tasks = f64::from(args.tasks);
+    let figures = |kind: &str, task: &str| {
+        let index = RUNS.iter().position(|run| *run == (kind, task));
+        let runs = &runs[index.expect("a kind of run measured")];
+        let wall = median(runs.iter().map(|run| run.wall.as_secs_f64()));
+        let allocated = median(runs.iter().map(|run| run.allocated as f64));
+        (wall, allocated)
+    };
+    for (task, title) in TASKS {
+        let (plain_future, watched_future) = future_sizes(task);
+        println!("\n{title} (a future of {plain_future} bytes; watched, {watched_future}):");
+        println!(
+            "{:<22} {:>10} {:>8} {:>16}",
+            "", "wall", "ratio", "memory per task"
+        );
+        let (plain, _) = figures("plain", task);
+        for (kind, name, target) in KINDS {
+            if !RUNS.contains(&(kind, task)) {
+                continue;
+            }
+            let (wall, allocated) = figures(kind, task);
+            let ratio = wall / plain;
+            let verdict = match target {
+                None => String::new(),
+                Some(target) if ratio <= target => format!("  target at most {target}x: met"),
+                Some(target) => format!("  target at most {target}x: NOT met"),
+            };
+            println!(
+                "{name:<22} {:>7.1} ms {ratio:>7.3}x {:>10.1} bytes{verdict}",
+                wall * 1000.0,
+                allocated / tasks,
+            );
+        }
+    }
     println!(
-        "Memory per task: {:.1} bytes plain, {:.1} bytes watched (the task, its share of the handles).",
-        allocated(&runs[0]) / tasks,
-        allocated(&runs[1]) / tasks
+        "Memory per task: the task's cell, its share of the handles' list, and, recorder on, of the recording."
     );
-    let recorded = median(runs[2].iter().map(|run| run.recorded as f64));
-    let not_recorded = median(runs[2].iter().map(|run| run.not_recorded as f64));
-    let per_event = (allocated(&runs[2]) - allocated(&runs[1])) / recorded.max(1.0);
+    let recorded_runs = &runs[RUNS.len() - 1];
+    let recorded = median(recorded_runs.iter().map(|run| run.recorded as f64));
+    let not_recorded = median(recorded_runs.iter().map(|run| run.not_recorded as f64));
+    let per_event = (figures("on", "full").1 - figures("off", "full").1) / recorded.max(1.0);
     println!(
         "Memory: {per_event:.1} bytes per recorded event ({recorded} events recorded{}).",
         if not_recorded > 0.0 {
@@ -131,13 +172,31 @@ fn parent(args: &Args) {
             String::new()
         }
     );
-    println!("On a machine busy with other work the ratios move: run it again to see how much.");
+    println!(
+        "A watched task with room in its cell costs one atomic load per poll; one that fills its cell\n\
+         takes tokio's next size of cell (see the memory per task). On a machine busy with other work\n\
+         the ratios move: run it again to see how much."
+    );
 }
 
-/// Runs this program again as a child that measures one kind of run.
-fn measure(exe: &std::path::Path, tasks: u32, kind: &str) -> Figures {
+/// The size of a task's future, plain and watched, in bytes.
+fn future_sizes(task: &str) -> (usize, usize) {
+    fn sizes<F: Future>(future: F) -> (usize, usize) {
+        let plain = std::mem::size_of_val(&future);
+        (plain, std::mem::size_of_val(&labs::watch("plate", future)))
+    }
+    if task == "room" {
+        sizes(tokio::task::yield_now())
+    } else {
+        sizes(plate())
+    }
+}
+
+/// Runs this program again as a child that measures one kind of run of
+/// one task.
+fn measure(exe: &std::path::Path, tasks: u32, kind: &str, task: &str) -> Figures {
     let output = Command::new(exe)
-        .arg(format!("--child={kind}"))
+        .arg(format!("--child={kind}-{task}"))
         .arg(format!("--tasks={tasks}"))
         .output()
         .unwrap_or_else(|err| fail(1, format!("cannot start {}: {err}", exe.display())));
@@ -156,14 +215,15 @@ fn measure(exe: &std::path::Path, tasks: u32, kind: &str) -> Figures {
         _ => {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let first = stderr.lines().next().unwrap_or("no output");
-            fail(1, format!("the run '{kind}' failed: {first}"))
+            fail(1, format!("the run '{kind}-{task}' failed: {first}"))
         }
     }
 }
 
-/// In the child: one run, then `wall_ns allocated recorded not_recorded`
-/// on one line.
-fn child(tasks: u32, kind: &str) {
+/// In the child: one run (`--child=KIND-TASK`), then `wall_ns allocated
+/// recorded not_recorded` on one line.
+fn child(tasks: u32, run: &str) {
+    let (kind, task) = run.split_once('-').unwrap_or((run, ""));
     let watched = match kind {
         "plain" => false,
         "off" => true,
@@ -176,23 +236,11 @@ fn child(tasks: u32, kind: &str) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap_or_else(|err| fail(1, err));
-    let (wall, allocated) = rt.block_on(async {
-        let before = ALLOCATED.load(Ordering::Relaxed);
-        let start = Instant::now();
-        let handles: Vec<_> = (0..tasks)
-            .map(|_| {
-                if watched {
-                    tokio::spawn(labs::watch("plate", plate()))
-                } else {
-                    tokio::spawn(plate())
-                }
-            })
-            .collect();
-        for handle in handles {
-            handle.await.unwrap_or_else(|err| fail(1, err));
-        }
-        (start.elapsed(), ALLOCATED.load(Ordering::Relaxed) - before)
-    });
+    let (wall, allocated) = match task {
+        "room" => rt.block_on(spawn_all(tasks, watched, tokio::task::yield_now)),
+        "full" => rt.block_on(spawn_all(tasks, watched, plate)),
+        _ => fail(2, format!("--child: unknown task '{}'", echo(task))),
+    };
     let recording = timeline::stop_recording("recorder");
     let recorded: usize = recording.threads.iter().map(|t| t.events.len()).sum();
     println!(
@@ -201,6 +249,29 @@ fn child(tasks: u32, kind: &str) {
         recording.not_recorded
     );
     exit(0)
+}
+
+/// Spawns `tasks` tasks made by `task`, watched or not, and waits for them
+/// all: the time that took, and the bytes allocated meanwhile.
+async fn spawn_all<F>(tasks: u32, watched: bool, task: fn() -> F) -> (Duration, u64)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let before = ALLOCATED.load(Ordering::Relaxed);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            if watched {
+                tokio::spawn(labs::watch("plate", task()))
+            } else {
+                tokio::spawn(task())
+            }
+        })
+        .collect();
+    for handle in handles {
+        handle.await.unwrap_or_else(|err| fail(1, err));
+    }
+    (start.elapsed(), ALLOCATED.load(Ordering::Relaxed) - before)
 }
 
 /// A task that yields once: two polls.

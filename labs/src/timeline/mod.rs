@@ -22,10 +22,16 @@
 //! variants); tests run a binary with `labs::testkit::run_with_timeline`
 //! and look at [`Recording::events_named`], never at exact times.
 //!
-//! Off (the default) a watched poll costs one relaxed atomic load and
-//! nothing else. On, each thread records into a buffer of its own, registered
-//! once, and no event takes a lock; memory is bounded ([`MAX_EVENTS`]), and
-//! the picture says how many events were not recorded past it.
+//! Off (the default), [`watch`] and each watched poll cost one relaxed
+//! atomic load and nothing else, and a watched task is two bytes longer
+//! than its future, padded to the future's alignment (its name's number:
+//! names are kept in a table, once each, only when the recording or debug
+//! mode is on). On, each thread records into a buffer of its own,
+//! registered once, that starts small (16 events: a server with a thread
+//! per connection records thousands of connections) and grows as the
+//! thread needs; no event takes a lock; memory is bounded ([`MAX_EVENTS`]
+//! for all threads together), and the picture says how many events were
+//! not recorded past it.
 //!
 //! Why hand-written and not `tracing`: the labs need three calls, one
 //! clock and one buffer per thread; `tracing` plus a subscriber would add
@@ -133,15 +139,32 @@ static SLOW_POLL: AtomicU64 = AtomicU64::new(0);
 /// under `name`, on every runtime (it is only a future around a future):
 /// `tokio::spawn(labs::watch("spinner", spin("thinking!")))`, as asyncio's
 /// `create_task(coro, name=...)` names a task.
+///
+/// Watch tasks after the recording (or debug mode) started, as every lab
+/// does after [`crate::parse_args`]: a task wrapped before that is recorded
+/// as [`UNNAMED`], since then nothing looked at names and none was kept.
 pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
+    let name = if WATCHING.load(Ordering::Relaxed) {
+        names::intern(&names::NAMES, name)
+    } else {
+        None
+    };
     Watched { name, future }
 }
 
+/// The name of a task watched before anything looked at polls, or past
+/// the table of names (a program with more than a thousand task names).
+pub const UNNAMED: &str = "(unnamed)";
+
 pin_project_lite::pin_project! {
     /// A future that times each of its polls: see [`watch`]. It holds the
-    /// future itself, not a box: watching allocates nothing.
+    /// future itself, not a box: watching allocates nothing. And it holds
+    /// its name as a number of two bytes (padded to the future's
+    /// alignment), not the name itself (16 bytes): a runtime keeps a task
+    /// in a cell of a rounded size (tokio: a multiple of 128 bytes), and a
+    /// task that fills its cell takes the next size for one byte more.
     pub struct Watched<F> {
-        name: &'static str,
+        name: Option<names::Id>,
         #[pin]
         future: F,
     }
@@ -158,15 +181,55 @@ impl<F: Future> Future for Watched<F> {
         let start = now();
         let poll = this.future.poll(cx);
         let end = now();
-        record(Kind::Poll, this.name, start, end);
-        warn_if_slow(this.name, end - start);
+        let name = names::name(&names::NAMES, *this.name);
+        record(Kind::Poll, name, start, end);
+        warn_if_slow(name, end - start);
         poll
     }
 }
 
 impl<F> fmt::Debug for Watched<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Watched").field("name", &self.name).finish()
+        let name = names::name(&names::NAMES, self.name);
+        f.debug_struct("Watched").field("name", &name).finish()
+    }
+}
+
+/// Task names, each kept once in a fixed table, and a watched task's number
+/// for its name in it.
+mod names {
+    use std::num::NonZeroU16;
+    use std::sync::OnceLock;
+
+    /// A name's place in the table, plus one.
+    pub(super) type Id = NonZeroU16;
+
+    /// Different task names a program can have; more are [`super::UNNAMED`].
+    pub(super) const MAX_NAMES: usize = 1024;
+
+    /// The table: filled from the front, each slot once, never emptied.
+    pub(super) static NAMES: [OnceLock<&'static str>; MAX_NAMES] =
+        [const { OnceLock::new() }; MAX_NAMES];
+
+    /// `name`'s number in `table`, added if new; `None` once it is full.
+    /// No lock: threads that add two new names at once each take the first
+    /// empty slot they reach; one fills it, the other sees a name that is
+    /// not its own and goes on to the next. So a name is never kept twice:
+    /// every slot before the one a thread fills was full with another name.
+    pub(super) fn intern(table: &[OnceLock<&'static str>], name: &'static str) -> Option<Id> {
+        let index = table.iter().position(|slot| {
+            let kept = *slot.get_or_init(|| name);
+            std::ptr::eq(kept, name) || kept == name
+        })?;
+        Id::new(u16::try_from(index + 1).ok()?)
+    }
+
+    /// The name numbered `id` in `table`.
+    pub(super) fn name(table: &[OnceLock<&'static str>], id: Option<Id>) -> &'static str {
+        id.and_then(|id| table.get(usize::from(id.get()) - 1))
+            .and_then(OnceLock::get)
+            .copied()
+            .unwrap_or(super::UNNAMED)
     }
 }
 
@@ -216,13 +279,15 @@ fn warn_if_slow(task: &str, took: u64) {
 // The recorder: one buffer per thread, written by that thread alone.
 
 /// The most events one run records, all threads together (about 12 MB).
-pub const MAX_EVENTS: usize = CHUNK * MAX_CHUNKS;
-/// Events are stored in chunks of this many, allocated as a thread needs them.
-const CHUNK: usize = 1024;
-/// Chunks for all threads together.
-const MAX_CHUNKS: usize = 256;
+pub const MAX_EVENTS: usize = 256 * 1024;
+/// A thread's first chunk of events: small, so that a server with a thread
+/// per connection records thousands of them, a few events each.
+const FIRST_CHUNK: usize = 16;
+/// Each next chunk of a thread is twice as long as its last, up to this.
+const LARGEST_CHUNK: usize = 1024;
 
-static CHUNKS_LEFT: AtomicUsize = AtomicUsize::new(MAX_CHUNKS);
+/// Of [`MAX_EVENTS`], the slots not yet given to a thread's chunk.
+static EVENTS_LEFT: AtomicUsize = AtomicUsize::new(MAX_EVENTS);
 static NOT_RECORDED: AtomicU64 = AtomicU64::new(0);
 static THREADS: Mutex<Vec<Arc<Buffer>>> = Mutex::new(Vec::new());
 static EPOCH: OnceLock<Instant> = OnceLock::new();
@@ -241,31 +306,52 @@ struct Raw {
     end: u64,
 }
 
-/// A thread's events. Its thread fills the slots in order, each once; the
-/// reader at the end takes the slots filled so far (a `OnceLock` publishes
-/// its value to other threads: no lock, no `unsafe`).
+/// A thread's events: a chain of chunks, allocated as the thread needs
+/// them. Its thread fills the slots in order, each once, and links a chunk
+/// only when the one before is full; the reader at the end takes the slots
+/// filled so far (a `OnceLock` publishes its value to other threads: no
+/// lock, no `unsafe`).
 struct Buffer {
     thread: String,
-    chunks: Box<[OnceLock<Chunk>]>,
+    first: OnceLock<Arc<Chunk>>,
 }
 
-/// [`CHUNK`] slots, each filled once.
-type Chunk = Box<[OnceLock<Raw>]>;
+/// Slots, each filled once, and the chunk after them.
+struct Chunk {
+    slots: Box<[OnceLock<Raw>]>,
+    next: OnceLock<Arc<Chunk>>,
+}
 
 impl Buffer {
     fn events(&self) -> impl Iterator<Item = &Raw> {
-        self.chunks
-            .iter()
+        std::iter::successors(self.first.get(), |chunk| chunk.next.get())
+            .flat_map(|chunk| chunk.slots.iter())
             .map_while(OnceLock::get)
-            .flat_map(|chunk| chunk.iter())
-            .map_while(OnceLock::get)
+    }
+
+    /// A new chunk for this buffer, linked after `last` (or first): twice
+    /// as long as `last`, up to [`LARGEST_CHUNK`], and no longer than what
+    /// is left of [`MAX_EVENTS`]; `None` when nothing is.
+    fn add_chunk(&self, last: Option<&Arc<Chunk>>) -> Option<Arc<Chunk>> {
+        let wanted = last.map_or(FIRST_CHUNK, |last| {
+            (last.slots.len() * 2).min(LARGEST_CHUNK)
+        });
+        let len = take_events(wanted)?;
+        let chunk = Arc::new(Chunk {
+            slots: (0..len).map(|_| OnceLock::new()).collect(),
+            next: OnceLock::new(),
+        });
+        let link = last.map_or(&self.first, |last| &last.next);
+        let _ = link.set(Arc::clone(&chunk));
+        Some(chunk)
     }
 }
 
-/// This thread's buffer, and the next slot to fill.
+/// This thread's buffer; the chunk being filled, and how many of its slots
+/// are.
 struct Local {
     buffer: Arc<Buffer>,
-    next: Cell<usize>,
+    current: Cell<Option<(Arc<Chunk>, usize)>>,
 }
 
 thread_local! {
@@ -278,29 +364,29 @@ impl Local {
         let current = std::thread::current();
         let buffer = Arc::new(Buffer {
             thread: current.name().unwrap_or("unnamed").to_string(),
-            chunks: (0..MAX_CHUNKS).map(|_| OnceLock::new()).collect(),
+            first: OnceLock::new(),
         });
         lock_threads().push(Arc::clone(&buffer));
         Local {
             buffer,
-            next: Cell::new(0),
+            current: Cell::new(None),
         }
     }
 
     fn push(&self, raw: Raw) {
-        let next = self.next.get();
-        let Some(chunk) = self.buffer.chunks.get(next / CHUNK) else {
-            return not_recorded();
-        };
-        let chunk = match chunk.get() {
-            Some(chunk) => chunk,
-            None if take_a_chunk() => {
-                chunk.get_or_init(|| (0..CHUNK).map(|_| OnceLock::new()).collect())
+        let (chunk, filled) = match self.current.take() {
+            Some((chunk, filled)) if filled < chunk.slots.len() => (chunk, filled),
+            last => {
+                let Some(chunk) = self.buffer.add_chunk(last.as_ref().map(|(chunk, _)| chunk))
+                else {
+                    self.current.set(last);
+                    return not_recorded();
+                };
+                (chunk, 0)
             }
-            None => return not_recorded(),
         };
-        let _ = chunk[next % CHUNK].set(raw);
-        self.next.set(next + 1);
+        let _ = chunk.slots[filled].set(raw);
+        self.current.set(Some((chunk, filled + 1)));
     }
 }
 
@@ -309,18 +395,21 @@ impl Drop for Local {
     /// were full) takes its empty buffer with it: a server that starts a
     /// thread per connection, for hours, stays within [`MAX_EVENTS`].
     fn drop(&mut self) {
-        if self.buffer.chunks[0].get().is_none() {
+        if self.buffer.first.get().is_none() {
             lock_threads().retain(|buffer| !Arc::ptr_eq(buffer, &self.buffer));
         }
     }
 }
 
-fn take_a_chunk() -> bool {
-    CHUNKS_LEFT
+/// Takes `wanted` slots of [`MAX_EVENTS`] for one chunk, or what is left
+/// when that is fewer; `None` when nothing is.
+fn take_events(wanted: usize) -> Option<usize> {
+    let left = EVENTS_LEFT
         .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-            left.checked_sub(1)
+            (left > 0).then(|| left - left.min(wanted))
         })
-        .is_ok()
+        .ok()?;
+    Some(left.min(wanted))
 }
 
 fn not_recorded() {
@@ -596,12 +685,30 @@ mod tests {
     #[test]
     fn a_full_recording_keeps_what_fits_and_counts_the_rest() {
         start_recording();
-        std::thread::spawn(|| {
+        // A thread per connection: 2000 threads, a few events each, all kept.
+        const SHORT: usize = 2000;
+        for _ in 0..SHORT / 100 {
+            std::thread::scope(|scope| {
+                for _ in 0..100 {
+                    std::thread::Builder::new()
+                        .name("short".into())
+                        .spawn_scoped(scope, || {
+                            span("work", || event("tick"));
+                            event("tock");
+                        })
+                        .unwrap();
+                }
+            });
+        }
+        // Then one thread records more than is left: the cap holds.
+        let left = MAX_EVENTS - SHORT * FIRST_CHUNK;
+        let tries = left + 12;
+        std::thread::spawn(move || {
             let watched = watch("task", std::future::ready(()));
             let mut context = Context::from_waker(std::task::Waker::noop());
             assert!(std::pin::pin!(watched).poll(&mut context).is_ready());
             span("work", || ());
-            for _ in 0..MAX_EVENTS {
+            for _ in 2..tries {
                 event("tick");
             }
         })
@@ -615,9 +722,18 @@ mod tests {
         assert_eq!(lock_threads().len(), registered);
         let recording = stop_recording("test");
         event("after the end");
-        assert_eq!(recording.threads.len(), 1);
-        let events = &recording.threads[0].events;
-        assert_eq!(events.len(), MAX_EVENTS);
+        assert_eq!(recording.threads.len(), SHORT + 1);
+        let mut shorts = recording.threads[..SHORT].iter();
+        assert!(shorts.all(|thread| {
+            thread.name.starts_with("short ")
+                && thread
+                    .events
+                    .iter()
+                    .map(|event| event.name.as_str())
+                    .eq(["tick", "work", "tock"])
+        }));
+        let events = &recording.threads[SHORT].events;
+        assert_eq!(events.len(), left);
         assert_eq!(
             (events[0].kind, events[0].name.as_str()),
             (Kind::Poll, "task")
@@ -627,9 +743,29 @@ mod tests {
             (Kind::Span, "work")
         );
         assert!(events[0].start <= events[0].end && events[0].end <= events[1].start);
-        assert_eq!(recording.not_recorded, 12);
+        assert_eq!(recording.not_recorded, 12 + 10);
         let text = picture(&[recording], &Style::plain(80));
-        assert!(text.contains("12 events not recorded"), "{text}");
+        assert!(text.contains("22 events not recorded"), "{text}");
+    }
+
+    #[test]
+    fn each_name_is_kept_once_and_a_full_table_leaves_names_out() {
+        let table: [OnceLock<&'static str>; 3] = [const { OnceLock::new() }; 3];
+        let spinner = names::intern(&table, "spinner");
+        let other_spinner = String::from("spinner").leak();
+        assert_eq!(names::intern(&table, other_spinner), spinner);
+        let ids = ["a", "b", "c"].map(|name| names::intern(&table, name));
+        assert_eq!(ids.map(|id| names::name(&table, id)), ["a", "b", UNNAMED]);
+        assert_eq!(names::name(&table, spinner), "spinner");
+        assert_eq!(names::name(&table, None), UNNAMED);
+    }
+
+    /// Watching adds two bytes (and padding) to a future, not a name: a
+    /// task that fits a runtime's cell still fits it watched.
+    #[test]
+    fn a_watched_future_is_two_bytes_longer() {
+        assert_eq!(std::mem::size_of::<Watched<[u8; 6]>>(), 8);
+        assert_eq!(std::mem::size_of::<Watched<[u64; 3]>>(), 32);
     }
 
     #[test]
