@@ -134,6 +134,10 @@ enum Cmd {
 }
 
 fn main() {
+    // Windows: a lab started through `cargo run` ends with the launcher,
+    // not only cargo (Unix: cargo becomes the lab). Where it cannot be
+    // arranged (an old Windows), the launcher works as before.
+    let _ = labs::platform::end_children_with_this_process();
     let cli: Cli = labs::parse_args();
     let catalog = Catalog::load();
     let command = cli.command.unwrap_or_else(|| {
