@@ -71,7 +71,7 @@ enum Cmd {
         #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
               value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
-        /// Options passed to every variant, after `--` (`-- --seconds 1`).
+        /// Options passed to every variant, after `--` (`-- --seconds 1`); default: the lab's short run, from labs.toml.
         #[arg(last = true)]
         args: Vec<String>,
     },
@@ -94,7 +94,7 @@ enum Cmd {
         #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
               value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
-        /// Options passed to every variant, after `--` (`-- --seconds 1`).
+        /// Options passed to every variant, after `--` (`-- --seconds 1`); default: the lab's short run, from labs.toml.
         #[arg(last = true)]
         args: Vec<String>,
     },

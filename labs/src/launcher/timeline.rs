@@ -148,13 +148,15 @@ fn run_one(binary: String, args: &[String], stop_after: Option<Duration>, folder
         match (stop_after, asked) {
             (Some(after), None) if started.elapsed() >= after => {
                 asked = Some(Instant::now());
-                killed = labs::platform::ask_to_stop(child.id()).is_err();
+                if labs::platform::ask_to_stop(child.id()).is_err() {
+                    let _ = child.kill();
+                }
             }
-            (_, Some(at)) if at.elapsed() >= STOP_GRACE => killed = true,
+            (_, Some(at)) if !killed && at.elapsed() >= STOP_GRACE => {
+                killed = true;
+                let _ = child.kill();
+            }
             _ => {}
-        }
-        if killed {
-            let _ = child.kill();
         }
         std::thread::sleep(Duration::from_millis(20));
     };
