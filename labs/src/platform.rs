@@ -262,10 +262,11 @@ pub fn exec(mut command: std::process::Command) -> std::io::Error {
 /// starting any (the launcher does, first thing).
 ///
 /// - Windows: `cargo run` stays the parent of the program it runs (there is
-///   no `exec`), so killing the child we started, cargo, would leave the
-///   lab running. This process joins a job object that kills every process
+///   no `exec`). This process joins a job object that kills every process
 ///   in it when its last handle closes, which happens when this process
-///   ends; every process started from then on joins the job at its start.
+///   ends, even killed; every process started from then on joins the job
+///   at its start. (Cargo keeps its own children in a job of its own too,
+///   but that is cargo's inner working, and ends them only with cargo.)
 /// - Unix: nothing to do: `cargo run` replaces itself with the program it
 ///   runs (`exec`), so the child this process signals, waits for and kills
 ///   is the lab itself.
