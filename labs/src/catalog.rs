@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -20,6 +21,7 @@ pub struct Catalog {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Lab {
     pub name: String,
     pub about: String,
@@ -30,6 +32,14 @@ pub struct Lab {
     /// `README.md` beside the lab's sources (`flags/README.md`).
     #[serde(default)]
     pub sheet: Option<String>,
+    /// The options `labs compare` and `labs timeline` give every variant
+    /// when the person gives none: a short run that ends by itself.
+    #[serde(default, rename = "compare-args")]
+    pub compare_args: Vec<String>,
+    /// For a lab whose variants serve until they are stopped: after how
+    /// many seconds `labs compare` and `labs timeline` ask each to stop.
+    #[serde(default, rename = "stop-after")]
+    pub stop_after_secs: Option<f64>,
     pub variants: Vec<Entry>,
     /// Binaries of the lab that are not variants: servers, benchmarks.
     #[serde(default)]
@@ -37,6 +47,7 @@ pub struct Lab {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub name: String,
     pub about: String,
@@ -102,6 +113,14 @@ impl Lab {
 
     pub fn is_tool(&self, name: &str) -> bool {
         self.tools.iter().any(|entry| entry.name == name)
+    }
+
+    /// [`Lab::stop_after_secs`] as a duration, when it is one (0 to 60 s;
+    /// the catalog's tests check that it is).
+    pub fn stop_after(&self) -> Option<Duration> {
+        Duration::try_from_secs_f64(self.stop_after_secs?)
+            .ok()
+            .filter(|after| *after <= Duration::from_secs(60))
     }
 
     /// The binary of a variant or tool: `spinner` + `tokio` is `spinner-tokio`.

@@ -71,7 +71,7 @@ enum Cmd {
         #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
               value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
-        /// Options passed to every variant, after `--` (`-- --seconds 1`).
+        /// Options passed to every variant, after `--` (`-- --seconds 1`); default: the lab's short run, from labs.toml.
         #[arg(last = true)]
         args: Vec<String>,
     },
@@ -94,7 +94,7 @@ enum Cmd {
         #[arg(long, value_name = "COLUMNS", allow_hyphen_values = true,
               value_parser = clap::value_parser!(u16).range(40..=1000))]
         width: Option<u16>,
-        /// Options passed to every variant, after `--` (`-- --seconds 1`).
+        /// Options passed to every variant, after `--` (`-- --seconds 1`); default: the lab's short run, from labs.toml.
         #[arg(last = true)]
         args: Vec<String>,
     },
@@ -134,6 +134,10 @@ enum Cmd {
 }
 
 fn main() {
+    // Windows: a lab started through `cargo run` ends with the launcher,
+    // not only cargo (Unix: cargo becomes the lab). Where it cannot be
+    // arranged (an old Windows), the launcher works as before.
+    let _ = labs::platform::end_children_with_this_process();
     let cli: Cli = labs::parse_args();
     let catalog = Catalog::load();
     let command = cli.command.unwrap_or_else(|| {

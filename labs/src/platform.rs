@@ -257,6 +257,29 @@ pub fn exec(mut command: std::process::Command) -> std::io::Error {
     }
 }
 
+/// Makes the programs this one starts from now on, and the programs they
+/// start, end when this one ends, however it ends. Call it once, before
+/// starting any (the launcher does, first thing).
+///
+/// - Windows: `cargo run` stays the parent of the program it runs (there is
+///   no `exec`). This process joins a job object that kills every process
+///   in it when its last handle closes, which happens when this process
+///   ends, even killed; every process started from then on joins the job
+///   at its start. (Cargo keeps its own children in a job of its own too,
+///   but that is cargo's inner working, and ends them only with cargo.)
+/// - Unix: nothing to do: `cargo run` replaces itself with the program it
+///   runs (`exec`), so the child this process signals, waits for and kills
+///   is the lab itself.
+#[cfg(windows)]
+pub fn end_children_with_this_process() -> std::io::Result<()> {
+    supervision::join_a_job_that_kills_on_close()
+}
+
+#[cfg(not(windows))]
+pub fn end_children_with_this_process() -> std::io::Result<()> {
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------
 // Peak memory: how much memory a process has had resident at most
 // (countdown-plates measures what a sleeping task costs with it).
@@ -505,7 +528,8 @@ mod file_table_tests {
 
 // ===========================================================================
 // Supervising child processes (the supervisor lab): a polite stop, and no
-// orphans. Everything below serves `supervisor/` and its worker.
+// orphans. Everything below serves `supervisor/` and its worker (and
+// `labs compare` and `labs timeline`, which stop servers with ask_to_stop).
 // ===========================================================================
 
 /// What [`ask_to_stop`] sends, as the supervisor names it in its messages.
@@ -514,6 +538,12 @@ pub const POLITE_STOP: &str = if cfg!(windows) {
 } else {
     "SIGTERM"
 };
+
+/// The exit status a program of this workspace ends with when
+/// [`ask_to_stop`] asks it to, as a shell reports it: 143 (128 + SIGTERM)
+/// on Unix; 130 on Windows, where every console event ends it with 130
+/// (see [`on_stop_request`]).
+pub const POLITE_STOP_STATUS: i32 = if cfg!(windows) { 130 } else { 143 };
 
 /// Prepares `command` for a supervised child: the child hears only the stop
 /// requests its supervisor passes on, and, where the system can, it dies
@@ -548,8 +578,17 @@ pub fn guard_against_orphans() -> std::io::Result<bool> {
     supervision::guard_against_orphans()
 }
 
+/// Prepares `command` so that [`ask_to_stop`] reaches the program it starts,
+/// and nothing else. Unix: nothing to do, SIGTERM goes to one process.
+/// Windows: `CREATE_NEW_PROCESS_GROUP`, as Ctrl-Break goes to a whole
+/// process group; Ctrl-C typed in the console no longer reaches such a
+/// program (Ctrl-Break does), so the program that started it ends it.
+pub fn stoppable(command: &mut std::process::Command) {
+    supervision::stoppable(command);
+}
+
 /// Asks the child `pid` to stop: SIGTERM on Unix; Ctrl-Break on Windows,
-/// delivered to its process group (see [`supervised`]). A `pid` of 0 is
+/// delivered to its process group (see [`supervised`], [`stoppable`]). A `pid` of 0 is
 /// refused: on Unix it would mean this process's own group.
 pub fn ask_to_stop(pid: u32) -> std::io::Result<()> {
     if pid == 0 {
@@ -582,6 +621,8 @@ mod supervision {
         command.process_group(0);
         die_with_parent(command);
     }
+
+    pub fn stoppable(_command: &mut std::process::Command) {}
 
     #[cfg(target_os = "linux")]
     fn die_with_parent(command: &mut std::process::Command) {
@@ -665,10 +706,22 @@ mod supervision {
     use windows_sys::Win32::System::Threading::{CREATE_NEW_PROCESS_GROUP, GetCurrentProcess};
 
     pub fn supervised(command: &mut std::process::Command) {
+        stoppable(command);
+    }
+
+    pub fn stoppable(command: &mut std::process::Command) {
         command.creation_flags(CREATE_NEW_PROCESS_GROUP);
     }
 
     pub fn guard_against_orphans() -> io::Result<bool> {
+        join_a_job_that_kills_on_close()?;
+        Ok(true)
+    }
+
+    /// Puts this process in a new job object that kills every process in
+    /// it when its last handle closes: when this process ends. The
+    /// processes it starts from then on are in the job too.
+    pub fn join_a_job_that_kills_on_close() -> io::Result<()> {
         // SAFETY: plain calls with valid arguments: no security attributes
         // (so the handle is not inherited), no name; `limits` lives across
         // the call that reads it, and its size is passed with it. The job's
@@ -696,7 +749,7 @@ mod supervision {
                 return Err(err);
             }
         }
-        Ok(true)
+        Ok(())
     }
 
     pub fn ask_to_stop(pid: u32) -> io::Result<()> {
@@ -733,6 +786,8 @@ mod supervision {
     use std::io;
 
     pub fn supervised(_command: &mut std::process::Command) {}
+
+    pub fn stoppable(_command: &mut std::process::Command) {}
 
     pub fn guard_against_orphans() -> io::Result<bool> {
         Ok(false)

@@ -116,3 +116,49 @@ fn every_callout_of_a_variant_is_explained_in_its_sheet() {
         "callouts not explained in the lab's sheet (its `## Callouts` list): {missing:?}"
     );
 }
+
+/// `labs compare LAB` and `labs timeline LAB` run every variant of the lab
+/// with no options but the lab's `compare-args`, and must end by themselves
+/// within seconds. Each lab is one of three kinds here, so that a new lab
+/// has to say which it is: its variants end by themselves soon at their
+/// defaults; or they run long or never end there (the spinner's 3 s times
+/// nine, the supervisor's flag servers), and `compare-args` give a short
+/// run, or `stop-after` stops them (servers).
+#[test]
+fn every_lab_compares_in_seconds() {
+    // Their defaults take at most a few seconds per variant.
+    const QUICK_BY_DEFAULT: [&str; 6] = [
+        "native-coros",
+        "flags",
+        "flags2",
+        "flags3",
+        "primes",
+        "streams",
+    ];
+    let catalog = Catalog::load();
+    for lab in &catalog.labs {
+        let quick = QUICK_BY_DEFAULT.contains(&lab.name.as_str());
+        let shortened = !lab.compare_args.is_empty() || lab.stop_after_secs.is_some();
+        assert!(
+            quick != shortened,
+            "{}: either quick by default (listed here) or with compare-args or \
+             stop-after in labs/labs.toml, not both",
+            lab.name
+        );
+        if let Some(secs) = lab.stop_after_secs {
+            assert!(
+                lab.stop_after().is_some() && (0.5..=10.0).contains(&secs),
+                "{}: stop-after = {secs}: from 0.5 to 10 s",
+                lab.name
+            );
+        }
+        assert!(
+            lab.compare_args.iter().all(|arg| !arg.trim().is_empty()),
+            "{}: an empty compare-args",
+            lab.name
+        );
+    }
+    for name in QUICK_BY_DEFAULT {
+        assert!(catalog.lab(name).is_some(), "no lab {name} any more");
+    }
+}

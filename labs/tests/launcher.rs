@@ -621,3 +621,84 @@ fn compare_draws_a_timeline_strip_per_variant() {
     assert_eq!(rows(strips, "spinner").len(), 1, "{stdout}");
     assert_eq!(rows(strips, "main").len(), 2, "{stdout}");
 }
+
+/// The supervisor's default children are two flag servers, which serve
+/// until stopped: `compare` runs the short programs of its `compare-args`
+/// instead (labs/labs.toml), which end by themselves, a crash included.
+#[test]
+fn compare_supervisor_runs_the_short_programs_of_the_catalog_and_ends() {
+    let mut piped = Piped::start(labs(&["compare", "supervisor", "--width", "1000"]));
+    // The first run may build the supervisor lab.
+    piped.wait_until(300, "the first variant's run", |_, stderr| {
+        stderr.contains("running supervisor-thread (1 of 5)")
+    });
+    let output = piped.finish(60);
+    let (stdout, stderr) = (&output.stdout, &output.stderr);
+    assert_eq!(output.code, Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with("each with --restarts 1 'ok=supervisor-worker --lines 3 "),
+        "{stderr}"
+    );
+    // Wide enough for the five side by side: one line per row.
+    let heading: Vec<&str> = stdout.lines().next().unwrap().split(" | ").collect();
+    let heading: Vec<&str> = heading.iter().map(|cell| cell.trim_end()).collect();
+    assert_eq!(
+        heading,
+        [
+            "thread (exit 1)",
+            "tokio (exit 1)",
+            "async-std (exit 1)",
+            "smol (exit 1)",
+            "tokio-sequential (exit 1)"
+        ],
+        "{stdout}"
+    );
+    for line in [
+        "crash      * failed (exit status: 1); restart 1 of 1 in 0.5 s",
+        "ok         * ended well (exit status: 0): left stopped",
+        "crash      * failed (exit status: 1); no restarts left: left stopped",
+    ] {
+        assert_eq!(stdout.matches(line).count(), 5, "{line:?} in:\n{stdout}");
+    }
+}
+
+/// A lab of servers (`stop-after = 2` in labs/labs.toml): each variant is
+/// asked to stop after 2 s, says how it stops, and counts as ended well.
+#[test]
+fn timeline_asks_each_server_to_stop_after_its_time() {
+    let args = [
+        "timeline",
+        "charfinder",
+        "thread",
+        "tokio",
+        "--",
+        "--port",
+        "0",
+    ];
+    let mut piped = Piped::start(labs(&args));
+    piped.wait_until(300, "the first variant's run", |_, stderr| {
+        stderr.contains("running charfinder-thread (1 of 2)")
+    });
+    let output = piped.finish(60);
+    let stdout = &output.stdout;
+    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("each serves until it is asked to stop (")
+    );
+    for binary in ["charfinder-thread", "charfinder-tokio"] {
+        let start = format!("{binary} printed, asked to stop after 2 s:\n  Index: ");
+        let (_, printed) = stdout
+            .split_once(&start)
+            .unwrap_or_else(|| panic!("no {start:?} in:\n{stdout}"));
+        // The lines after the index's, up to the next heading.
+        let last = printed
+            .lines()
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            .last();
+        assert_eq!(last, Some("  Stopped."), "{stdout}");
+    }
+    assert!(stdout.contains("\ni index\n"), "{stdout}");
+}

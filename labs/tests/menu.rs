@@ -292,8 +292,10 @@ fn t_draws_the_timeline_of_the_variant_then_a_key_comes_back() {
     let text = terminal.text();
     assert!(!terminal.vt100().screen().alternate_screen());
     for drawn in [
+        // The spinner's short run, from labs.toml.
+        "each with --seconds 1: a short run",
         "spinner-thread printed:",
-        "spinner-thread: 3.",
+        "spinner-thread: 1.",
         "main ",
         " supervisor ",
         "' frame",

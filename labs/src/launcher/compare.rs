@@ -32,10 +32,9 @@ pub fn compare(
         .map(|run| {
             let variant = run.binary.strip_prefix(&format!("{}-", lab.name));
             let variant = variant.unwrap_or(&run.binary);
-            let name = match run.status.code() {
-                Some(0) => variant.to_string(),
-                Some(code) => format!("{variant} (exit {code})"),
-                None => format!("{variant} (killed)"),
+            let name = match run.ending() {
+                None => variant.to_string(),
+                Some(ending) => format!("{variant} ({ending})"),
             };
             Output {
                 name,

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use labs::catalog::{Catalog, Entry, Lab};
 use labs::cli::{USAGE_ERROR, echo, fail};
@@ -25,9 +25,15 @@ pub struct Run {
     pub output: String,
     /// How it ended.
     pub status: ExitStatus,
+    /// After how long it was asked to stop, for a lab with `stop-after`
+    /// (a server), when it was.
+    pub stopped_after: Option<Duration>,
     /// Its timeline, or why there is none.
     pub recording: Result<Recording, String>,
 }
+
+/// How long a variant asked to stop (`stop-after`) has before it is killed.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// The variants named (every variant of the lab when none is), or one line
 /// and exit status 2.
@@ -40,8 +46,10 @@ pub fn entries<'a>(lab: &'a Lab, names: &[String]) -> Vec<&'a Entry> {
 }
 
 /// Builds the variants at once, then runs them one after another with
-/// `args`, their output captured, each recording its timeline into a
-/// temporary file read back and removed. Progress goes to stderr.
+/// `args` (the lab's `compare-args` when there are none), their output
+/// captured, each recording its timeline into a temporary file read back
+/// and removed; for a lab with `stop-after`, each is asked to stop after
+/// that long. Progress goes to stderr.
 pub fn run_all(lab: &Lab, entries: &[&Entry], args: &[String]) -> Vec<Run> {
     let binaries: Vec<String> = entries
         .iter()
@@ -50,6 +58,24 @@ pub fn run_all(lab: &Lab, entries: &[&Entry], args: &[String]) -> Vec<Run> {
     // One build for all of them, its progress on the terminal, so that the
     // runs below only run.
     build(&binaries);
+    let args = if args.is_empty() && !lab.compare_args.is_empty() {
+        let shown: Vec<String> = lab.compare_args.iter().map(|arg| quoted(arg)).collect();
+        eprintln!(
+            "each with {}: a short run (your own options go after --)",
+            shown.join(" ")
+        );
+        &lab.compare_args
+    } else {
+        args
+    };
+    let stop_after = lab.stop_after();
+    if let Some(after) = stop_after {
+        eprintln!(
+            "each serves until it is asked to stop ({}), after {}",
+            labs::platform::POLITE_STOP,
+            seconds(after)
+        );
+    }
     let folder = TemporaryFolder::new();
     let total = binaries.len();
     binaries
@@ -57,20 +83,40 @@ pub fn run_all(lab: &Lab, entries: &[&Entry], args: &[String]) -> Vec<Run> {
         .enumerate()
         .map(|(i, binary)| {
             eprintln!("running {binary} ({} of {total})", i + 1);
-            run_one(binary, args, &folder.0)
+            run_one(binary, args, stop_after, &folder.0)
         })
         .collect()
 }
 
-fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
+/// An option as a shell would need it: in single quotes when it has a space.
+fn quoted(arg: &str) -> String {
+    if arg.contains(' ') {
+        format!("'{arg}'")
+    } else {
+        arg.to_string()
+    }
+}
+
+/// `2 s`, `0.5 s`.
+pub fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
+
+fn run_one(binary: String, args: &[String], stop_after: Option<Duration>, folder: &Path) -> Run {
     let trace = folder.join(format!("{binary}.json"));
-    let mut child = built_or_cargo_run(&binary)
+    let mut command = built_or_cargo_run(&binary);
+    command
         // Before the person's options, which may end with a `--` of their own.
         .arg(format!("--timeline={}", trace.display()))
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    if stop_after.is_some() {
+        labs::platform::stoppable(&mut command);
+    }
+    let started = Instant::now();
+    let mut child = command
         .spawn()
         .unwrap_or_else(|err| fail(1, format!("cannot start {binary}: {err}")));
     let read = |pipe: Option<Box<dyn Read + Send>>| {
@@ -85,16 +131,34 @@ fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
     let stdout = read(child.stdout.take().map(|pipe| Box::new(pipe) as _));
     let stderr = read(child.stderr.take().map(|pipe| Box::new(pipe) as _));
     // Ctrl-C, or a request to stop from elsewhere: the variant ends first,
-    // then this program, the temporary folder removed.
+    // then this program, the temporary folder removed. A server is asked
+    // to stop after `stop_after`, and killed if it has not within
+    // STOP_GRACE.
+    let mut asked: Option<Instant> = None;
+    let mut killed = false;
     let status = loop {
         if let Some(request) = stop::requested() {
             stop::end_with(&mut child, request);
         }
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {}
             Err(err) => fail(1, format!("cannot wait for {binary}: {err}")),
         }
+        match (stop_after, asked) {
+            (Some(after), None) if started.elapsed() >= after => {
+                asked = Some(Instant::now());
+                if labs::platform::ask_to_stop(child.id()).is_err() {
+                    let _ = child.kill();
+                }
+            }
+            (_, Some(at)) if !killed && at.elapsed() >= STOP_GRACE => {
+                killed = true;
+                let _ = child.kill();
+            }
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(20));
     };
     let output = stdout.join().unwrap_or_default() + &stderr.join().unwrap_or_default();
     let recording = std::fs::read_to_string(&trace)
@@ -114,17 +178,43 @@ fn run_one(binary: String, args: &[String], folder: &Path) -> Run {
         binary,
         output,
         status,
+        stopped_after: asked.and(stop_after),
         recording,
     }
 }
 
 impl Run {
-    /// `None` when it ended well; else how it ended, in words.
+    /// `None` when it ended well: by itself with status 0, or when asked
+    /// to stop (`stop-after`), as a stopped program does; else how it
+    /// ended, in words.
     pub fn failure(&self) -> Option<String> {
+        if self.stopped_after.is_some() && self.stopped_as_asked() {
+            return None;
+        }
         match self.status.code() {
             Some(0) => None,
             Some(code) => Some(format!("ended with exit status {code}")),
             None => Some("was killed".to_string()),
+        }
+    }
+
+    /// Whether it ended as a program ends when asked to stop: status 0, or
+    /// the status a shell reports for the request (143 for SIGTERM).
+    fn stopped_as_asked(&self) -> bool {
+        let status = labs::platform::shell_status(self.status);
+        status == 0 || status == labs::platform::POLITE_STOP_STATUS
+    }
+
+    /// How it ended, in a few words after its name: `None` when by itself
+    /// with status 0; `stopped after 2 s`, `exit 1`, `killed`.
+    pub fn ending(&self) -> Option<String> {
+        match (self.stopped_after, self.failure()) {
+            (Some(after), None) => Some(format!("stopped after {}", seconds(after))),
+            (_, None) => None,
+            (_, Some(_)) => Some(match self.status.code() {
+                Some(code) => format!("exit {code}"),
+                None => "killed".to_string(),
+            }),
         }
     }
 }
@@ -197,9 +287,15 @@ pub fn timeline(
     let mut text = String::new();
     let mut recordings = Vec::new();
     for run in &runs {
-        let _ = match run.failure() {
-            None => writeln!(text, "{} printed:", run.binary),
-            Some(failure) => writeln!(text, "{} {failure}, after printing:", run.binary),
+        let _ = match (run.failure(), run.stopped_after) {
+            (None, None) => writeln!(text, "{} printed:", run.binary),
+            (None, Some(after)) => writeln!(
+                text,
+                "{} printed, asked to stop after {}:",
+                run.binary,
+                seconds(after)
+            ),
+            (Some(failure), _) => writeln!(text, "{} {failure}, after printing:", run.binary),
         };
         for line in run.output.lines() {
             let _ = writeln!(text, "  {line}");
@@ -237,7 +333,7 @@ pub fn timeline(
     print!("{text}");
     let failed: Vec<&str> = runs
         .iter()
-        .filter(|run| !run.status.success())
+        .filter(|run| run.failure().is_some())
         .map(|run| run.binary.as_str())
         .collect();
     if !failed.is_empty() {
