@@ -361,8 +361,19 @@ fn table(out: &mut String, recording: &Recording, with_label: bool) {
             row.name,
             duration(row.total),
             duration(row.longest),
-            row.threads.join(", ")
+            thread_list(&row.threads)
         );
+    }
+}
+
+/// The threads a task ran on, short enough for one line: a server with a
+/// thread per connection names its first and last of many.
+fn thread_list(threads: &[&str]) -> String {
+    match threads {
+        [first, .., last] if threads.len() > 4 => {
+            format!("{} threads: {first} ... {last}", threads.len())
+        }
+        _ => threads.join(", "),
     }
 }
 
@@ -384,5 +395,20 @@ fn shorten(name: &str, width: usize) -> String {
         let mut short: String = name.chars().take(width - 1).collect();
         short.push('~');
         short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_on_many_threads_names_the_first_and_the_last() {
+        assert_eq!(thread_list(&["main"]), "main");
+        let four = ["unnamed 1", "unnamed 2", "unnamed 3", "unnamed 4"];
+        assert_eq!(thread_list(&four), four.join(", "));
+        let names: Vec<String> = (1..=30).map(|n| format!("unnamed {n}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(thread_list(&names), "30 threads: unnamed 1 ... unnamed 30");
     }
 }
