@@ -45,8 +45,8 @@ fn the_async_client_is_polled_on_main() {
 }
 
 /// The race on threads: `main` runs `client` as one blocking run, and the
-/// `reader` thread starts inside it (and may read on a moment after it, to
-/// the connection's end); the ticker's frames are drawn on `main`.
+/// `reader` thread runs inside it (`client` joins it once the server has
+/// said `BYE` and closed); the ticker's frames are drawn on `main`.
 #[test]
 fn the_thread_race_reads_on_a_reader_thread() {
     let program = env!("CARGO_BIN_EXE_streams-thread-select");
@@ -56,7 +56,7 @@ fn the_thread_race_reads_on_a_reader_thread() {
     assert_eq!((client.len(), reader.len()), (1, 1), "{recording:#?}");
     let ((main, client), (thread, reader)) = (client[0], reader[0]);
     assert_eq!((main, thread), ("main", "reader"));
-    assert!(client.start <= reader.start && reader.start <= client.end);
+    assert!(client.start <= reader.start && reader.end <= client.end);
     let frames = recording.events_named("frame");
     assert!(!frames.is_empty(), "{recording:#?}");
     assert!(frames.iter().all(|(thread, _)| *thread == "main"));

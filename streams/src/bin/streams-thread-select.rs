@@ -107,7 +107,7 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
     let (reader, mut writer) = (stream.try_clone()?, stream);
     let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
     let (send, lines) = mpsc::channel();
-    thread::Builder::new()
+    let reading = thread::Builder::new()
         .name("reader".into())
         .spawn(move || {
             labs::timeline::span("reader", || {
@@ -124,6 +124,8 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
     writer.write_all(streams::query(n).as_bytes())?;
     let ended = receive(&lines, Instant::now() + limit)?; // <15>
     let skipped = close(&lines, writer)?;
+    // After `BYE` the server closes: the reader reaches the end and returns.
+    let _ = reading.join();
     if skipped > 0 {
         println!("closed: {skipped} lines still on their way were read and skipped");
     }
