@@ -286,14 +286,7 @@ fn the_page_in_a_headless_browser() {
     ];
     let start = Instant::now();
     let [cats, markup] = pages.map(|(mut child, reader)| {
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed() > DEADLINE {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{browser} still running after {DEADLINE:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        labs::testkit::wait(&mut child, start + DEADLINE, &browser);
         reader.join().unwrap()
     });
     assert!(

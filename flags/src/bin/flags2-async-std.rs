@@ -1,9 +1,11 @@
 //! Lab 4, flags, second series, async-std (LEGACY: discontinued in 2025,
 //! RUSTSEC-2025-0052): download the flags you ask for (`CC...`, `-a`, `-e`;
 //! see `--help`) with one async-std task per flag, at most `-m` requests at
-//! once (5 by default), handling each result as it completes.
+//! once (5 by default), handling each result as it completes, with a
+//! progress bar.
 //!
 //!     cargo run --bin flags2-async-std -- -s DELAY -a -m 200
+//!     cargo run --bin flags2-async-std -- -s ERROR -e -m 100 -v
 //!
 //! async-std has no semaphore of its own: this one is async-lock's, the crate
 //! async-std's own `Mutex` comes from (smol re-exports it as `smol::lock`).

@@ -130,12 +130,7 @@ const COLOURS: [&str; 6] = [
 /// scale; hover a bar for its task, thread, start and duration; the mouse
 /// wheel zooms, dragging pans, a double click resets.
 pub fn html(recordings: &[Recording]) -> String {
-    let total = recordings
-        .iter()
-        .map(Recording::end)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let total = Recording::span_of(recordings);
     let x = |nanos: u64| nanos as f64 * PLOT / total as f64;
     let mut names: Vec<&str> = Vec::new();
     let mut rows = String::new();

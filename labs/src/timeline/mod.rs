@@ -122,6 +122,17 @@ impl Recording {
         let ends = self.threads.iter().flat_map(|thread| &thread.events);
         ends.map(|event| event.end).max().unwrap_or(0)
     }
+
+    /// The time scale that several recordings share: the latest end of them
+    /// all, in nanoseconds, at least 1 (a scale to divide by).
+    pub fn span_of(recordings: &[Recording]) -> u64 {
+        recordings
+            .iter()
+            .map(Recording::end)
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -117,12 +117,7 @@ pub fn picture(recordings: &[Recording], style: &Style) -> String {
 /// strip per recording, for beside something else (`labs compare`).
 pub fn strips(recordings: &[Recording], style: &Style) -> String {
     let tasks = tasks(recordings);
-    let total = recordings
-        .iter()
-        .map(Recording::end)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let total = Recording::span_of(recordings);
     let label_width = recordings
         .iter()
         .flat_map(|r| &r.threads)

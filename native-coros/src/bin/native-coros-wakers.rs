@@ -14,8 +14,9 @@
 //! The same countdowns, the same output as the launchpad, and one more
 //! number at the end: how many polls the loop made.
 //!
-//! `diff` it with the launchpad: the countdowns and `main` are the same; what
-//! changes is how a task says "poll me again", and who decides.
+//! `diff` it with the launchpad: the countdowns are the same, and `main` only
+//! adds the count of polls (and of tasks left waiting); what changes is how
+//! a task says "poll me again", and who decides.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
-//! Lab 7, streams, async-std (legacy), generators: one stream of rows written three
-//! ways, side by side. Python writes it as an async generator, an
+//! Lab 7, streams, async-std (legacy: discontinued in 2025), generators: one
+//! stream of rows written three ways, side by side. Python writes it as an async generator, an
 //! `async def` with `yield` in it. Rust has no such thing (yet): the
 //! `stream!` macro of async-stream comes closest, `unfold` threads a state
 //! through an async closure, and by hand it is a struct whose `poll_next`

@@ -1,6 +1,7 @@
 //! Lab 7, streams, async-std (legacy: discontinued in 2025), a race with
 //! `or`: each line of the answer races a 30 ms tick that redraws a status
-//! line, a deadline for the whole answer, and Ctrl-C. The server sends each
+//! line (async-std has no stable interval: a new 30 ms sleep each time
+//! round), a deadline for the whole answer, and Ctrl-C. The server sends each
 //! row in two halves 100 ms apart (`--drip`), so the tick wins between the
 //! two halves of every row.
 //!

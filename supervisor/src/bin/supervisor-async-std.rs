@@ -59,11 +59,11 @@ async fn wait_or_stop(
         sleep(program.grace()).await;
         Err(false)
     };
-    let second = async {
+    let again = async {
         STOP.requested(2).await;
         Err(true)
     };
-    let first = exited.or(grace).or(second).await; // <5>
+    let first = exited.or(grace).or(again).await; // <5>
     let second = match first {
         Ok(status) => return Ok(Exit::asked(status?)),
         Err(second) => second,
