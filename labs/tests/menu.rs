@@ -21,8 +21,20 @@ fn secs(n: u64) -> Duration {
 /// Starts the menu and waits for its first screen.
 fn menu() -> Terminal {
     let mut terminal = launcher(&[]).start();
-    terminal.wait_for("Concurrency labs", secs(30));
+    wait_drawn(&mut terminal, "Concurrency labs", "q quit", secs(30));
     terminal
+}
+
+/// Waits until the screen shows `text` and its bottom line, drawn last,
+/// ends with `last`: a screen read any sooner may be half drawn (the
+/// terminal hands the program's output over in pieces).
+fn wait_drawn(terminal: &mut Terminal, text: &str, last: &str, deadline: Duration) {
+    let what = format!("the screen to show {text:?}, its bottom line ending {last:?}");
+    terminal.wait_until(&what, deadline, |terminal| {
+        let screen = terminal.screen();
+        let bottom = screen.lines().rev().find(|line| !line.trim().is_empty());
+        screen.contains(text) && bottom.is_some_and(|line| line.trim_end().ends_with(last))
+    });
 }
 
 /// The terminal as the person has it back: the normal screen, the cursor
@@ -45,7 +57,7 @@ fn keys_move_through_labs_variants_and_help() {
     terminal.type_keys(ENTER);
     terminal.wait_for("four tokio tasks", secs(10));
     terminal.type_keys(DOWN);
-    terminal.wait_for("> tokio", secs(10));
+    wait_drawn(&mut terminal, "> tokio", "q quit", secs(10));
     insta::assert_snapshot!("menu-variants", terminal.screen());
     terminal.type_keys("d");
     terminal.wait_for("Diff against which variant?", secs(10));
@@ -53,7 +65,7 @@ fn keys_move_through_labs_variants_and_help() {
     terminal.type_keys("\x1b");
     terminal.wait_for("Enter run", secs(10));
     terminal.type_keys("?");
-    terminal.wait_for("Keys", secs(10));
+    wait_drawn(&mut terminal, "Keys", "Press any key to go back.", secs(10));
     insta::assert_snapshot!("menu-keys", terminal.screen());
     terminal.type_keys(" ");
     terminal.wait_for("Enter run", secs(10));
