@@ -1,5 +1,5 @@
 //! Checks that keep the variant files of a lab comparable, for the labs'
-//! `tests/sources.rs` (always compiled: see the crate's docs):
+//! `tests/all/sources.rs` (always compiled: see the crate's docs):
 //! the same functions in the same order ([`functions`]), the same callouts
 //! `// <N>` ([`callouts`]), each callout explained in the lab sheet, and
 //! experiments that are one-line edits ([`Lab`]).

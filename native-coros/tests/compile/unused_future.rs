@@ -1,4 +1,4 @@
-// demo1's experiment, compiled by tests/must_use.rs: two futures that are
+// demo1's experiment, compiled by tests/all/must_use.rs: two futures that are
 // never awaited. Calling an async fn only builds its future; dropping it
 // unpolled means none of its body ever runs. The compiler warns
 // (`unused_must_use`): for an async fn by itself, because the `Future`

@@ -1,0 +1,13 @@
+//! Every test of the flags lab, in one test binary: the test runner runs the
+//! tests of one binary side by side, so the files' waits overlap, and the
+//! workspace links one test binary per lab instead of one per file.
+
+mod support;
+
+mod cli;
+mod clients;
+mod series2;
+mod server;
+mod sources;
+mod terminal;
+mod timeline;
