@@ -7,7 +7,8 @@
 //!   answers `QUIT` with `BYE`, and logs how each connection ended: the
 //!   client *said goodbye* (sent `QUIT`) or *vanished* (closed without it).
 //! - [`reply`]: one line of the server's answer, checked (length, UTF-8, a
-//!   line cut short) and parsed; [`Options`]: the clients' command line;
+//!   line cut short) and parsed; [`start_client`] and its kin: the
+//!   clients' command line; [`io_timeout`]: how long a client waits;
 //!   [`stop_requested`]: Ctrl-C as a future any runtime can await.
 //!
 //! The protocol, one line each way:
@@ -36,8 +37,9 @@ pub const LINE_LIMIT: usize = 100;
 /// The most rows one query may ask for.
 pub const MAX_ROWS: u32 = 1000;
 
-/// How long a client waits for any one read or write (and for connecting).
-pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a client waits for any one read or write (and for connecting),
+/// unless `--io-timeout` says otherwise: see [`io_timeout`].
+pub const DEFAULT_IO_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long the server waits for a client's next line before it gives up.
 pub const SERVER_IDLE: Duration = Duration::from_secs(10);
@@ -63,42 +65,139 @@ pub const NAMES: [&str; 26] = [
 // ---------------------------------------------------------------------------
 // The clients' command line.
 
+/// Rows read from a server as a stream (on threads: an iterator), over a
+/// connection that must say QUIT before it closes.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+struct ClientArgs {
+    #[command(flatten)]
+    options: Options,
+    /// How the connection ends
+    #[arg(long, value_enum, default_value = "with")]
+    cleanup: Cleanup,
+}
+
+/// How a client ends its connection (`--cleanup`): the three ways of step 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Cleanup {
+    /// The guard alone: dropped, it closes the socket without QUIT
+    Drop,
+    /// close() by hand, after the rows (an error returns before it)
+    Close,
+    /// with_connection: close() whether the rows came or not
+    With,
+}
+
+/// One stream of rows written several ways: stream!, unfold, poll_next by
+/// hand (on threads: from_fn, next by hand).
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+struct GeneratorArgs {
+    #[command(flatten)]
+    options: Options,
+}
+
+/// Rows raced against a ticker that redraws a status line, a deadline for
+/// the whole answer, and Ctrl-C.
+#[derive(Debug, clap::Parser)]
+#[command(version)]
+struct RaceArgs {
+    #[command(flatten)]
+    options: Options,
+    /// Seconds allowed for the whole answer, 0.1 to 60
+    #[arg(long, value_name = "SECONDS", default_value = "10", allow_hyphen_values = true,
+          value_parser = labs::cli::seconds_within(0.1, 60.0))]
+    timeout: Duration,
+}
+
 /// The options every client shares.
 #[derive(Debug, Clone, clap::Args)]
-pub struct Options {
+struct Options {
     /// How many rows to ask for, 1 to 1000
-    #[arg(long, default_value_t = 8, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=MAX_ROWS as i64))]
-    pub rows: u32,
+    #[arg(long, default_value_t = 8, allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_ROWS as i64))]
+    rows: u32,
     /// Milliseconds between the two halves of each row that the server
     /// inside this program sends (and after each row), 0 to 1000
     /// [default: 20 in the clients, 100 in the races, 0 in the generators]
-    #[arg(long, value_name = "MS", allow_hyphen_values = true, conflicts_with = "server", value_parser = clap::value_parser!(u64).range(0..=1000))]
-    pub drip: Option<u64>,
+    #[arg(long, value_name = "MS", allow_hyphen_values = true, conflicts_with = "server",
+          value_parser = clap::value_parser!(u64).range(0..=1000))]
+    drip: Option<u64>,
     /// Read from a server already running (`streams-server`, with its own
     /// --drip) at this address, instead of one started inside this program
     #[arg(long, value_name = "HOST:PORT")]
-    pub server: Option<SocketAddr>,
+    server: Option<SocketAddr>,
+    /// Seconds to wait for the server (to connect, for each write, for each
+    /// line of its answer) before giving up, 0.1 to 60
+    #[arg(long, value_name = "SECONDS", default_value = "5", allow_hyphen_values = true,
+          value_parser = labs::cli::seconds_within(0.1, 60.0))]
+    io_timeout: Duration,
 }
 
-impl Options {
-    /// The drip, or `default` milliseconds when none was given.
-    pub fn drip_or(&self, default: u64) -> Duration {
-        Duration::from_millis(self.drip.unwrap_or(default))
-    }
+/// What a client starts with: where the server is, how many rows to ask
+/// for, and the server started inside this program, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup {
+    /// Where to connect.
+    pub addr: SocketAddr,
+    /// How many rows to ask for (`--rows`).
+    pub rows: u32,
+    /// The server started inside this program (none with `--server`): its
+    /// log says how each connection ended.
+    pub server: Option<&'static Server>,
 }
 
-/// Where to connect, and the server started inside this process (none with
-/// `--server`): its log says how each connection ended.
-pub fn server_for(options: &Options, default_drip: u64) -> (SocketAddr, Option<&'static Server>) {
-    match options.server {
+/// Steps 1 and 3: reads a client's command line, starts its server (each
+/// row in two halves 20 ms apart) unless `--server` names one; says how the
+/// connection is to end (`--cleanup`).
+pub fn start_client() -> (Setup, Cleanup) {
+    let args: ClientArgs = labs::parse_args();
+    (setup(&args.options, 20), args.cleanup)
+}
+
+/// Step 2: reads a generator client's command line, starts its server (rows
+/// sent whole, at once) unless `--server` names one.
+pub fn start_generators() -> Setup {
+    let args: GeneratorArgs = labs::parse_args();
+    setup(&args.options, 0)
+}
+
+/// Steps 4 and 5: reads a race's command line, starts its server (each row
+/// in two halves 100 ms apart: the ticker wins between them) unless
+/// `--server` names one; says how long the whole answer may take
+/// (`--timeout`).
+pub fn start_race() -> (Setup, Duration) {
+    let args: RaceArgs = labs::parse_args();
+    (setup(&args.options, 100), args.timeout)
+}
+
+/// Sets [`io_timeout`], starts the server unless `--server` names one.
+fn setup(options: &Options, default_drip: u64) -> Setup {
+    let _ = IO_TIMEOUT.set(options.io_timeout);
+    let (addr, server) = match options.server {
         Some(addr) => (addr, None),
         None => {
-            let server = Server::start(0, options.drip_or(default_drip)).unwrap_or_else(|err| {
+            let drip = Duration::from_millis(options.drip.unwrap_or(default_drip));
+            let server = Server::start(0, drip).unwrap_or_else(|err| {
                 labs::cli::fail(1, format!("cannot start the server: {err}"))
             });
             (server.addr(), Some(server))
         }
+    };
+    Setup {
+        addr,
+        rows: options.rows,
+        server,
     }
+}
+
+static IO_TIMEOUT: OnceLock<Duration> = OnceLock::new();
+
+/// How long a client waits for the server: to connect, for each write, and
+/// for each line of its answer. `--io-timeout`, read by the `start_`
+/// functions; [`DEFAULT_IO_TIMEOUT`] until then.
+pub fn io_timeout() -> Duration {
+    IO_TIMEOUT.get().copied().unwrap_or(DEFAULT_IO_TIMEOUT)
 }
 
 /// The query for `rows` rows, as sent: `ROWS 8\n`.
@@ -221,7 +320,7 @@ pub fn message(err: &io::Error) -> String {
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
             format!(
                 "no answer from the server within {} s",
-                IO_TIMEOUT.as_secs()
+                io_timeout().as_secs_f64()
             )
         }
         _ => err.to_string(),
@@ -670,6 +769,15 @@ mod tests {
         let mut answer = String::new();
         BufReader::new(first).read_line(&mut answer).unwrap();
         assert_eq!(answer, "row 1: alfa\n");
+    }
+
+    #[test]
+    fn the_io_timeout_defaults_to_its_constant() {
+        use clap::Parser;
+        let args = ClientArgs::try_parse_from(["streams-tokio"]).unwrap();
+        assert_eq!(args.options.io_timeout, DEFAULT_IO_TIMEOUT);
+        let args = RaceArgs::try_parse_from(["streams-tokio-select", "--io-timeout", "0.5"]);
+        assert_eq!(args.unwrap().options.io_timeout, Duration::from_millis(500));
     }
 
     #[test]

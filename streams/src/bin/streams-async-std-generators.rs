@@ -21,7 +21,7 @@ use async_std::io::{BufRead as AsyncBufRead, BufReader, ReadExt, Take, WriteExt,
 use async_std::net::TcpStream;
 use async_stream::try_stream;
 use futures_lite::{Stream, StreamExt, stream};
-use streams::{ANSWER_LIMIT, IO_TIMEOUT, Reply};
+use streams::{ANSWER_LIMIT, Reply, io_timeout};
 
 type Reader = BufReader<Take<TcpStream>>;
 
@@ -105,39 +105,27 @@ impl Stream for RowsByHand<'_> {
 
 /// Sends one line, with a timeout.
 async fn send(writer: &mut TcpStream, line: &[u8]) -> io::Result<()> {
-    timeout(IO_TIMEOUT, writer.write_all(line)).await
+    timeout(io_timeout(), writer.write_all(line)).await
 }
 
 /// Reads a stream to its end, each item with a timeout.
 async fn collect(rows: impl Stream<Item = io::Result<String>>) -> io::Result<Vec<String>> {
     let mut rows = pin!(rows); // <21>
     let mut names = Vec::new();
-    while let Some(name) = timeout(IO_TIMEOUT, async { Ok(rows.next().await) }).await? {
+    while let Some(name) = timeout(io_timeout(), async { Ok(rows.next().await) }).await? {
         names.push(name?);
     }
     Ok(names)
 }
 
-#[derive(clap::Parser)]
-#[command(
-    version,
-    about = "One stream written three ways: stream!, unfold, poll_next (async-std)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: streams::Options,
-}
-
 #[async_std::main]
 async fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 0);
-    let n = args.options.rows;
+    let setup = streams::start_generators();
     let result = labs::watch("client", async {
-        let stream = timeout(IO_TIMEOUT, TcpStream::connect(addr)).await?;
+        let stream = timeout(io_timeout(), TcpStream::connect(setup.addr)).await?;
         let (reader, mut writer) = (stream.clone(), stream);
         let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
-        let query = streams::query(n);
+        let query = streams::query(setup.rows);
         send(&mut writer, query.as_bytes()).await?;
         println!("stream!   {:?}", collect(rows_macro(&mut reader)).await?);
         send(&mut writer, query.as_bytes()).await?;
@@ -151,11 +139,11 @@ async fn main() {
         println!("by hand   {:?}", collect(by_hand).await?);
         send(&mut writer, streams::QUIT).await?;
         let mut bye = Vec::new();
-        timeout(IO_TIMEOUT, reader.read_until(b'\n', &mut bye)).await?;
+        timeout(io_timeout(), reader.read_until(b'\n', &mut bye)).await?;
         streams::reply(&bye).map(drop)
     })
     .await;
-    if let Some(server) = server {
+    if let Some(server) = setup.server {
         println!("server log: {}", server.farewell().await);
     }
     if let Err(err) = result {

@@ -23,10 +23,9 @@ use std::time::{Duration, Instant};
 use async_std::io::{BufReader, ReadExt, Take, WriteExt, prelude::BufReadExt, timeout};
 use async_std::net::TcpStream;
 use async_std::task;
-use clap::Parser;
 use futures_lite::FutureExt;
 use labs::StatusLine;
-use streams::{ANSWER_LIMIT, Ended, IO_TIMEOUT, Options, Reply};
+use streams::{ANSWER_LIMIT, Ended, Reply, io_timeout};
 
 type Reader = BufReader<Take<TcpStream>>;
 
@@ -68,20 +67,23 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
     ));
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     let ended = loop {
-        let next = async { Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) } // <13> <14>
-            .or(async {
-                task::sleep(TICK).await;
-                Next::Tick
-            })
-            .or(async {
-                (&mut expired).await; // <15>
-                Next::Expired
-            })
-            .or(async {
-                (&mut stop).await;
-                Next::Stop
-            })
-            .await;
+        // <13> a chain of `or`: the first future to finish wins
+        let next = async {
+            Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) // <14>
+        }
+        .or(async {
+            task::sleep(TICK).await;
+            Next::Tick
+        })
+        .or(async {
+            (&mut expired).await; // <15>
+            Next::Expired
+        })
+        .or(async {
+            (&mut stop).await;
+            Next::Stop
+        })
+        .await;
         let line = match next {
             Next::Line(line) => line,
             Next::Tick => {
@@ -124,10 +126,11 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
 /// `QUIT`, then the rest of the answer (rows still on their way after a
 /// timeout or Ctrl-C) up to `BYE`, every read with a timeout.
 async fn close(input: &mut Input, mut writer: TcpStream) -> io::Result<u32> {
-    timeout(IO_TIMEOUT, writer.write_all(streams::QUIT)).await?;
+    timeout(io_timeout(), writer.write_all(streams::QUIT)).await?;
     let mut skipped = 0;
     loop {
-        let line = timeout(IO_TIMEOUT, read_line(&mut input.reader, &mut input.buffer)).await?;
+        let read = read_line(&mut input.reader, &mut input.buffer);
+        let line = timeout(io_timeout(), read).await?;
         match line.as_deref().map(streams::reply_text) {
             Some(Ok(Reply::Bye)) => return Ok(skipped),
             Some(_) => skipped += 1,
@@ -138,7 +141,7 @@ async fn close(input: &mut Input, mut writer: TcpStream) -> io::Result<u32> {
 
 /// Connects, asks for `n` rows, receives them, closes politely.
 async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
-    let stream = timeout(IO_TIMEOUT, TcpStream::connect(addr)).await?;
+    let stream = timeout(io_timeout(), TcpStream::connect(addr)).await?;
     let (reader, mut writer) = (stream.clone(), stream);
     let reader = BufReader::new(reader.take(ANSWER_LIMIT));
     let mut input = Input {
@@ -146,7 +149,7 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
         buffer: Vec::new(),
     };
     let query = streams::query(n);
-    timeout(IO_TIMEOUT, writer.write_all(query.as_bytes())).await?;
+    timeout(io_timeout(), writer.write_all(query.as_bytes())).await?;
     let ended = receive(&mut input, Instant::now() + limit).await?;
     let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
@@ -155,27 +158,12 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     Ok(ended)
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows raced against a ticker, a deadline and Ctrl-C with or (async-std)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
-    timeout: Duration,
-}
-
 #[async_std::main]
 async fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 100);
-    let n = args.options.rows;
-    let ended = labs::watch("client", client(addr, n, args.timeout)).await;
-    let status = streams::report(&ended, args.timeout);
-    if let Some(server) = server {
+    let (setup, limit) = streams::start_race();
+    let ended = labs::watch("client", client(setup.addr, setup.rows, limit)).await;
+    let status = streams::report(&ended, limit);
+    if let Some(server) = setup.server {
         println!("server log: {}", server.farewell().await);
     }
     std::process::exit(status);

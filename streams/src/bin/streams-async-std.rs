@@ -17,9 +17,8 @@ use std::pin::pin;
 
 use async_std::io::{BufReader, ReadExt, Take, WriteExt, prelude::BufReadExt, timeout};
 use async_std::net::TcpStream;
-use clap::{Parser, ValueEnum};
 use futures_lite::{Stream, StreamExt, stream};
-use streams::{IO_TIMEOUT, LINE_LIMIT, Options, Reply};
+use streams::{Cleanup, LINE_LIMIT, Reply, io_timeout};
 
 /// A connection to the row server: open it, ask it for rows, close it.
 struct Connection {
@@ -31,7 +30,7 @@ struct Connection {
 
 impl Connection {
     async fn open(addr: SocketAddr) -> io::Result<Connection> {
-        let stream = timeout(IO_TIMEOUT, TcpStream::connect(addr)).await?;
+        let stream = timeout(io_timeout(), TcpStream::connect(addr)).await?;
         let (reader, writer) = (stream.clone(), stream);
         let reader = BufReader::new(reader).take(0);
         let (line, closed) = (Vec::new(), false);
@@ -44,14 +43,14 @@ impl Connection {
     }
 
     async fn send(&mut self, line: &[u8]) -> io::Result<()> {
-        timeout(IO_TIMEOUT, self.writer.write_all(line)).await
+        timeout(io_timeout(), self.writer.write_all(line)).await
     }
 
     /// One line of the answer, read with a limit and a timeout.
     async fn reply(&mut self) -> io::Result<Reply> {
         self.line.clear();
         self.reader.set_limit(LINE_LIMIT as u64); // <1>
-        timeout(IO_TIMEOUT, self.reader.read_until(b'\n', &mut self.line)).await?;
+        timeout(io_timeout(), self.reader.read_until(b'\n', &mut self.line)).await?;
         streams::reply(&self.line)
     }
 
@@ -151,32 +150,11 @@ async fn session(addr: SocketAddr, n: u32, cleanup: Cleanup) -> io::Result<()> {
     }
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows from a server as a stream, over a connection that must say QUIT (tokio)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// How the connection ends: dropped, closed by hand, or by with_connection
-    #[arg(long, value_enum, default_value = "with")]
-    cleanup: Cleanup,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Cleanup {
-    Drop,
-    Close,
-    With,
-}
-
 #[async_std::main]
 async fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 20);
-    let result = labs::watch("session", session(addr, args.options.rows, args.cleanup)).await;
-    if let Some(server) = server {
+    let (setup, cleanup) = streams::start_client();
+    let result = labs::watch("session", session(setup.addr, setup.rows, cleanup)).await;
+    if let Some(server) = setup.server {
         println!("server log: {}", server.farewell().await); // <10>
     }
     if let Err(err) = result {

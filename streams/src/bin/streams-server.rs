@@ -23,7 +23,8 @@ struct Args {
     #[arg(long, default_value_t = 2324, allow_hyphen_values = true)]
     port: u16,
     /// Milliseconds between the two halves of each row (and after each), 0 to 1000
-    #[arg(long, value_name = "MS", default_value_t = 100, allow_hyphen_values = true, value_parser = clap::value_parser!(u64).range(0..=1000))]
+    #[arg(long, value_name = "MS", default_value_t = 100, allow_hyphen_values = true,
+          value_parser = clap::value_parser!(u64).range(0..=1000))]
     drip: u64,
 }
 

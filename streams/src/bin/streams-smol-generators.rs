@@ -22,7 +22,7 @@ use smol::future::FutureExt;
 use smol::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Take};
 use smol::net::TcpStream;
 use smol::stream::{self, Stream, StreamExt};
-use streams::{ANSWER_LIMIT, IO_TIMEOUT, Reply, timed_out};
+use streams::{ANSWER_LIMIT, Reply, io_timeout, timed_out};
 
 type Reader = BufReader<Take<TcpStream>>;
 
@@ -107,7 +107,7 @@ impl Stream for RowsByHand<'_> {
 /// Sends one line, with a timeout.
 async fn send(writer: &mut TcpStream, line: &[u8]) -> io::Result<()> {
     let write = writer.write_all(line);
-    write.or(timed_out(Timer::after(IO_TIMEOUT))).await
+    write.or(timed_out(Timer::after(io_timeout()))).await
 }
 
 /// Reads a stream to its end, each item with a timeout.
@@ -116,7 +116,7 @@ async fn collect(rows: impl Stream<Item = io::Result<String>>) -> io::Result<Vec
     let mut names = Vec::new();
     loop {
         let next = async { Ok(rows.next().await) };
-        let Some(name) = next.or(timed_out(Timer::after(IO_TIMEOUT))).await? else {
+        let Some(name) = next.or(timed_out(Timer::after(io_timeout()))).await? else {
             break;
         };
         names.push(name?);
@@ -124,27 +124,15 @@ async fn collect(rows: impl Stream<Item = io::Result<String>>) -> io::Result<Vec
     Ok(names)
 }
 
-#[derive(clap::Parser)]
-#[command(
-    version,
-    about = "One stream written three ways: stream!, unfold, poll_next (smol)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: streams::Options,
-}
-
 fn main() {
     smol::block_on(async {
-        let args: Args = labs::parse_args();
-        let (addr, server) = streams::server_for(&args.options, 0);
-        let n = args.options.rows;
+        let setup = streams::start_generators();
         let result = labs::watch("client", async {
-            let connect = TcpStream::connect(addr);
-            let stream = connect.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+            let connect = TcpStream::connect(setup.addr);
+            let stream = connect.or(timed_out(Timer::after(io_timeout()))).await?;
             let (reader, mut writer) = (stream.clone(), stream);
             let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
-            let query = streams::query(n);
+            let query = streams::query(setup.rows);
             send(&mut writer, query.as_bytes()).await?;
             println!("stream!   {:?}", collect(rows_macro(&mut reader)).await?);
             send(&mut writer, query.as_bytes()).await?;
@@ -159,11 +147,11 @@ fn main() {
             send(&mut writer, streams::QUIT).await?;
             let mut bye = Vec::new();
             let read = reader.read_until(b'\n', &mut bye);
-            read.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+            read.or(timed_out(Timer::after(io_timeout()))).await?;
             streams::reply(&bye).map(drop)
         })
         .await;
-        if let Some(server) = server {
+        if let Some(server) = setup.server {
             println!("server log: {}", server.farewell().await);
         }
         if let Err(err) = result {

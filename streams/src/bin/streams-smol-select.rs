@@ -19,14 +19,13 @@ use std::net::SocketAddr;
 use std::pin::pin;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use labs::StatusLine;
 use smol::Timer;
 use smol::future::FutureExt;
 use smol::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Take};
 use smol::net::TcpStream;
 use smol::stream::StreamExt;
-use streams::{ANSWER_LIMIT, Ended, IO_TIMEOUT, Options, Reply, timed_out};
+use streams::{ANSWER_LIMIT, Ended, Reply, io_timeout, timed_out};
 
 type Reader = BufReader<Take<TcpStream>>;
 
@@ -67,20 +66,23 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
     let mut expired = Timer::at(deadline);
     let (mut rows, mut received, mut ticks) = (0, 0, 0);
     let ended = loop {
-        let next = async { Next::Line(read_line(&mut input.reader, &mut input.buffer).await) } // <13> <14>
-            .or(async {
-                ticker.next().await;
-                Next::Tick
-            })
-            .or(async {
-                (&mut expired).await; // <15>
-                Next::Expired
-            })
-            .or(async {
-                (&mut stop).await;
-                Next::Stop
-            })
-            .await;
+        // <13> a chain of `or`: the first future to finish wins
+        let next = async {
+            Next::Line(read_line(&mut input.reader, &mut input.buffer).await) // <14>
+        }
+        .or(async {
+            ticker.next().await;
+            Next::Tick
+        })
+        .or(async {
+            (&mut expired).await; // <15>
+            Next::Expired
+        })
+        .or(async {
+            (&mut stop).await;
+            Next::Stop
+        })
+        .await;
         let line = match next {
             Next::Line(line) => line,
             Next::Tick => {
@@ -124,11 +126,11 @@ async fn receive(input: &mut Input, deadline: Instant) -> io::Result<Ended> {
 /// timeout or Ctrl-C) up to `BYE`, every read with a timeout.
 async fn close(input: &mut Input, mut writer: TcpStream) -> io::Result<u32> {
     let write = writer.write_all(streams::QUIT);
-    write.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+    write.or(timed_out(Timer::after(io_timeout()))).await?;
     let mut skipped = 0;
     loop {
         let read = read_line(&mut input.reader, &mut input.buffer);
-        let line = read.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+        let line = read.or(timed_out(Timer::after(io_timeout()))).await?;
         match line.as_deref().map(streams::reply_text) {
             Some(Ok(Reply::Bye)) => return Ok(skipped),
             Some(_) => skipped += 1,
@@ -140,7 +142,7 @@ async fn close(input: &mut Input, mut writer: TcpStream) -> io::Result<u32> {
 /// Connects, asks for `n` rows, receives them, closes politely.
 async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
     let connect = TcpStream::connect(addr);
-    let stream = connect.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+    let stream = connect.or(timed_out(Timer::after(io_timeout()))).await?;
     let (reader, mut writer) = (stream.clone(), stream);
     let reader = BufReader::new(reader.take(ANSWER_LIMIT));
     let mut input = Input {
@@ -149,7 +151,7 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     };
     let query = streams::query(n);
     let write = writer.write_all(query.as_bytes());
-    write.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+    write.or(timed_out(Timer::after(io_timeout()))).await?;
     let ended = receive(&mut input, Instant::now() + limit).await?;
     let skipped = close(&mut input, writer).await?;
     if skipped > 0 {
@@ -158,27 +160,12 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     Ok(ended)
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows raced against a ticker, a deadline and Ctrl-C with or (smol)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
-    timeout: Duration,
-}
-
 fn main() {
     smol::block_on(async {
-        let args: Args = labs::parse_args();
-        let (addr, server) = streams::server_for(&args.options, 100);
-        let n = args.options.rows;
-        let ended = labs::watch("client", client(addr, n, args.timeout)).await;
-        let status = streams::report(&ended, args.timeout);
-        if let Some(server) = server {
+        let (setup, limit) = streams::start_race();
+        let ended = labs::watch("client", client(setup.addr, setup.rows, limit)).await;
+        let status = streams::report(&ended, limit);
+        if let Some(server) = setup.server {
             println!("server log: {}", server.farewell().await);
         }
         std::process::exit(status);

@@ -13,13 +13,12 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::pin;
 
-use clap::{Parser, ValueEnum};
 use smol::Timer;
 use smol::future::FutureExt;
 use smol::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Take};
 use smol::net::TcpStream;
 use smol::stream::{self, Stream, StreamExt};
-use streams::{IO_TIMEOUT, LINE_LIMIT, Options, Reply, timed_out};
+use streams::{Cleanup, LINE_LIMIT, Reply, io_timeout, timed_out};
 
 /// A connection to the row server: open it, ask it for rows, close it.
 struct Connection {
@@ -32,7 +31,7 @@ struct Connection {
 impl Connection {
     async fn open(addr: SocketAddr) -> io::Result<Connection> {
         let connect = TcpStream::connect(addr);
-        let stream = connect.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+        let stream = connect.or(timed_out(Timer::after(io_timeout()))).await?;
         let (reader, writer) = (stream.clone(), stream);
         let reader = BufReader::new(reader).take(0);
         let (line, closed) = (Vec::new(), false);
@@ -46,7 +45,7 @@ impl Connection {
 
     async fn send(&mut self, line: &[u8]) -> io::Result<()> {
         let write = self.writer.write_all(line);
-        write.or(timed_out(Timer::after(IO_TIMEOUT))).await
+        write.or(timed_out(Timer::after(io_timeout()))).await
     }
 
     /// One line of the answer, read with a limit and a timeout.
@@ -54,7 +53,7 @@ impl Connection {
         self.line.clear();
         self.reader.set_limit(LINE_LIMIT as u64); // <1>
         let read = self.reader.read_until(b'\n', &mut self.line);
-        read.or(timed_out(Timer::after(IO_TIMEOUT))).await?;
+        read.or(timed_out(Timer::after(io_timeout()))).await?;
         streams::reply(&self.line)
     }
 
@@ -154,32 +153,11 @@ async fn session(addr: SocketAddr, n: u32, cleanup: Cleanup) -> io::Result<()> {
     }
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows from a server as a stream, over a connection that must say QUIT (tokio)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// How the connection ends: dropped, closed by hand, or by with_connection
-    #[arg(long, value_enum, default_value = "with")]
-    cleanup: Cleanup,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Cleanup {
-    Drop,
-    Close,
-    With,
-}
-
 fn main() {
     smol::block_on(async {
-        let args: Args = labs::parse_args();
-        let (addr, server) = streams::server_for(&args.options, 20);
-        let result = labs::watch("session", session(addr, args.options.rows, args.cleanup)).await;
-        if let Some(server) = server {
+        let (setup, cleanup) = streams::start_client();
+        let result = labs::watch("session", session(setup.addr, setup.rows, cleanup)).await;
+        if let Some(server) = setup.server {
             println!("server log: {}", server.farewell().await); // <10>
         }
         if let Err(err) = result {

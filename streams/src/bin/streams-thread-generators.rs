@@ -15,7 +15,7 @@ use std::iter;
 use std::mem;
 use std::net::TcpStream;
 
-use streams::{ANSWER_LIMIT, IO_TIMEOUT, Reply};
+use streams::{ANSWER_LIMIT, Reply, io_timeout};
 
 type Reader = BufReader<Take<TcpStream>>;
 
@@ -92,27 +92,15 @@ fn collect(rows: impl Iterator<Item = io::Result<String>>) -> io::Result<Vec<Str
     rows.collect()
 }
 
-#[derive(clap::Parser)]
-#[command(
-    version,
-    about = "One iterator written two ways: from_fn, next by hand (threads)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: streams::Options,
-}
-
 fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 0);
-    let n = args.options.rows;
+    let setup = streams::start_generators();
     let result = labs::timeline::span("client", || {
-        let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
-        stream.set_read_timeout(Some(IO_TIMEOUT))?;
-        stream.set_write_timeout(Some(IO_TIMEOUT))?;
+        let stream = TcpStream::connect_timeout(&setup.addr, io_timeout())?;
+        stream.set_read_timeout(Some(io_timeout()))?;
+        stream.set_write_timeout(Some(io_timeout()))?;
         let (reader, mut writer) = (stream.try_clone()?, stream);
         let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
-        let query = streams::query(n);
+        let query = streams::query(setup.rows);
         send(&mut writer, query.as_bytes())?;
         println!("from_fn   {:?}", collect(rows_unfold(&mut reader))?);
         send(&mut writer, query.as_bytes())?;
@@ -127,7 +115,7 @@ fn main() {
         reader.read_until(b'\n', &mut bye)?;
         streams::reply(&bye).map(drop)
     });
-    if let Some(server) = server {
+    if let Some(server) = setup.server {
         println!("server log: {}", server.wait_farewell());
     }
     if let Err(err) = result {

@@ -18,9 +18,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use labs::StatusLine;
-use streams::{ANSWER_LIMIT, Ended, IO_TIMEOUT, Options, Reply};
+use streams::{ANSWER_LIMIT, Ended, Reply, io_timeout};
 
 type Reader = BufReader<Take<TcpStream>>;
 
@@ -89,7 +88,7 @@ fn close(lines: &Receiver<io::Result<Option<String>>>, mut writer: TcpStream) ->
     let mut skipped = 0;
     loop {
         let line = lines
-            .recv_timeout(IO_TIMEOUT)
+            .recv_timeout(io_timeout())
             .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
         match line.as_deref().map(streams::reply_text) {
             Some(Ok(Reply::Bye)) => return Ok(skipped),
@@ -101,9 +100,9 @@ fn close(lines: &Receiver<io::Result<Option<String>>>, mut writer: TcpStream) ->
 
 /// Connects, asks for `n` rows, receives them, closes politely.
 fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
-    let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
-    stream.set_read_timeout(Some(IO_TIMEOUT))?;
-    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    let stream = TcpStream::connect_timeout(&addr, io_timeout())?;
+    stream.set_read_timeout(Some(io_timeout()))?;
+    stream.set_write_timeout(Some(io_timeout()))?;
     let (reader, mut writer) = (stream.try_clone()?, stream);
     let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));
     let (send, lines) = mpsc::channel();
@@ -132,26 +131,11 @@ fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
     Ok(ended)
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows from a reader thread, a tick, a deadline and Ctrl-C between them (threads)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
-    timeout: Duration,
-}
-
 fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 100);
-    let n = args.options.rows;
-    let ended = labs::timeline::span("client", || client(addr, n, args.timeout));
-    let status = streams::report(&ended, args.timeout);
-    if let Some(server) = server {
+    let (setup, limit) = streams::start_race();
+    let ended = labs::timeline::span("client", || client(setup.addr, setup.rows, limit));
+    let status = streams::report(&ended, limit);
+    if let Some(server) = setup.server {
         println!("server log: {}", server.wait_farewell());
     }
     std::process::exit(status);

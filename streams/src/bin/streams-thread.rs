@@ -14,8 +14,7 @@ use std::io::{self, BufRead, BufReader, Read, Take, Write};
 use std::iter;
 use std::net::{SocketAddr, TcpStream};
 
-use clap::{Parser, ValueEnum};
-use streams::{IO_TIMEOUT, LINE_LIMIT, Options, Reply};
+use streams::{Cleanup, LINE_LIMIT, Reply, io_timeout};
 
 /// A connection to the row server: open it, ask it for rows, close it.
 struct Connection {
@@ -27,9 +26,9 @@ struct Connection {
 
 impl Connection {
     fn open(addr: SocketAddr) -> io::Result<Connection> {
-        let stream = TcpStream::connect_timeout(&addr, IO_TIMEOUT)?;
-        stream.set_read_timeout(Some(IO_TIMEOUT))?;
-        stream.set_write_timeout(Some(IO_TIMEOUT))?;
+        let stream = TcpStream::connect_timeout(&addr, io_timeout())?;
+        stream.set_read_timeout(Some(io_timeout()))?;
+        stream.set_write_timeout(Some(io_timeout()))?;
         let (reader, writer) = (stream.try_clone()?, stream);
         let reader = BufReader::new(reader).take(0);
         let (line, closed) = (Vec::new(), false);
@@ -152,31 +151,10 @@ fn session(addr: SocketAddr, n: u32, cleanup: Cleanup) -> io::Result<()> {
     }
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows from a server as an iterator, over a connection that must say QUIT (threads)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// How the connection ends: dropped, closed by hand, or by with_connection
-    #[arg(long, value_enum, default_value = "with")]
-    cleanup: Cleanup,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Cleanup {
-    Drop,
-    Close,
-    With,
-}
-
 fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 20);
-    let result = labs::timeline::span("session", || session(addr, args.options.rows, args.cleanup));
-    if let Some(server) = server {
+    let (setup, cleanup) = streams::start_client();
+    let result = labs::timeline::span("session", || session(setup.addr, setup.rows, cleanup));
+    if let Some(server) = setup.server {
         println!("server log: {}", server.wait_farewell()); // <10>
     }
     if let Err(err) = result {

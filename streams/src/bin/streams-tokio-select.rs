@@ -18,9 +18,8 @@ use std::net::SocketAddr;
 use std::pin::pin;
 use std::time::Duration;
 
-use clap::Parser;
 use labs::StatusLine;
-use streams::{ANSWER_LIMIT, Ended, IO_TIMEOUT, Options, Reply};
+use streams::{ANSWER_LIMIT, Ended, Reply, io_timeout};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines, Take};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -84,10 +83,10 @@ async fn receive(lines: &mut Lines<Reader>, deadline: Instant) -> io::Result<End
 /// `QUIT`, then the rest of the answer (rows still on their way after a
 /// timeout or Ctrl-C) up to `BYE`, every read with a timeout.
 async fn close(lines: &mut Lines<Reader>, mut writer: OwnedWriteHalf) -> io::Result<u32> {
-    timeout(IO_TIMEOUT, writer.write_all(streams::QUIT)).await??;
+    timeout(io_timeout(), writer.write_all(streams::QUIT)).await??;
     let mut skipped = 0;
     loop {
-        let line = timeout(IO_TIMEOUT, read_line(lines.get_mut())).await??;
+        let line = timeout(io_timeout(), read_line(lines.get_mut())).await??;
         match line.as_deref().map(streams::reply_text) {
             Some(Ok(Reply::Bye)) => return Ok(skipped),
             Some(_) => skipped += 1,
@@ -98,10 +97,10 @@ async fn close(lines: &mut Lines<Reader>, mut writer: OwnedWriteHalf) -> io::Res
 
 /// Connects, asks for `n` rows, receives them, closes politely.
 async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> {
-    let stream = timeout(IO_TIMEOUT, TcpStream::connect(addr)).await??;
+    let stream = timeout(io_timeout(), TcpStream::connect(addr)).await??;
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader.take(ANSWER_LIMIT)).lines();
-    timeout(IO_TIMEOUT, writer.write_all(streams::query(n).as_bytes())).await??;
+    timeout(io_timeout(), writer.write_all(streams::query(n).as_bytes())).await??;
     let ended = receive(&mut lines, Instant::now() + limit).await?;
     let skipped = close(&mut lines, writer).await?;
     if skipped > 0 {
@@ -110,27 +109,12 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
     Ok(ended)
 }
 
-#[derive(Parser)]
-#[command(
-    version,
-    about = "Rows raced against a ticker, a deadline and Ctrl-C in select! (tokio)"
-)]
-struct Args {
-    #[command(flatten)]
-    options: Options,
-    /// Seconds allowed for the whole answer, 0.1 to 60
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = labs::cli::seconds_within(0.1, 60.0), allow_hyphen_values = true)]
-    timeout: Duration,
-}
-
 #[tokio::main]
 async fn main() {
-    let args: Args = labs::parse_args();
-    let (addr, server) = streams::server_for(&args.options, 100);
-    let n = args.options.rows;
-    let ended = labs::watch("client", client(addr, n, args.timeout)).await;
-    let status = streams::report(&ended, args.timeout);
-    if let Some(server) = server {
+    let (setup, limit) = streams::start_race();
+    let ended = labs::watch("client", client(setup.addr, setup.rows, limit)).await;
+    let status = streams::report(&ended, limit);
+    if let Some(server) = setup.server {
         println!("server log: {}", server.farewell().await);
     }
     std::process::exit(status);

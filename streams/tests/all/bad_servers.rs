@@ -89,18 +89,24 @@ fn a_server_that_sends_a_line_longer_than_the_limit() {
     insta::assert_snapshot!(report(&clients(), &answer, NOW, &[]));
 }
 
-/// The client gives up after 5 s (`streams::IO_TIMEOUT`); the server would
-/// have kept silent for 8. The select clients: their deadline ends the
-/// answer, then the polite close waits for a BYE that does not come. Both
-/// groups run at once (each waits 5 s).
+/// The client gives up on a silent server after `--io-timeout` (0.5 s
+/// here, 5 s by default), and says after how long; the server would have
+/// kept silent for 8 s. The select clients: their deadline ends the answer,
+/// then the polite close waits for a BYE that does not come. Both groups
+/// run at once.
 #[test]
 fn a_server_that_says_nothing() {
     let silence = Duration::from_secs(8);
     let answer = b"row 1: alfa\n".to_vec();
     let (clients, select) = thread::scope(|scope| {
-        let clients = scope.spawn(|| report(&clients(), &answer, silence, &["--cleanup", "drop"]));
-        let select =
-            scope.spawn(|| report(&select_clients(), &answer, silence, &["--timeout", "0.2"]));
+        let clients = scope.spawn(|| {
+            let args = ["--cleanup", "drop", "--io-timeout", "0.5"];
+            report(&clients(), &answer, silence, &args)
+        });
+        let select = scope.spawn(|| {
+            let args = ["--timeout", "0.2", "--io-timeout", "0.5"];
+            report(&select_clients(), &answer, silence, &args)
+        });
         (clients.join().unwrap(), select.join().unwrap())
     });
     insta::assert_snapshot!(clients);

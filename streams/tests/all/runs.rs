@@ -191,7 +191,7 @@ fn the_deadline_wins_and_the_client_still_says_goodbye() {
 fn bad_options_get_one_line_and_status_2() {
     let mut report = String::new();
     for (variant, options) in [
-        ("tokio", &["--rows", "--drip"][..]),
+        ("tokio", &["--rows", "--drip", "--io-timeout"][..]),
         ("smol-select", &["--timeout"][..]),
         ("server", &["--drip", "--port"][..]),
     ] {

@@ -73,8 +73,8 @@ fn every_generator_file_writes_the_same_three_streams() {
 }
 
 /// Steps 4 and 5: the race on each runtime, its callouts in reading order:
-/// smol and async-std start their chain of `or`s with the read (the race
-/// and the read on one line); the thread's deadline is marked where it is
+/// smol and async-std mark their chain of `or`s just above it, and the
+/// read that starts it inside; the thread's deadline is marked where it is
 /// made, in `client`.
 #[test]
 fn every_race_has_the_same_functions() {
@@ -108,8 +108,8 @@ fn each_broken_race_is_a_one_line_edit() {
         LAB.assert_one_line_edit(
             &format!("{runtime}-select"),
             &format!("{runtime}-select-broken"),
-            "let next = async { Next::Line(read_line(&mut input.reader, &mut input.buffer).await) } // <13> <14>",
-            "let next = async { Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) } // <13> <14>",
+            "Next::Line(read_line(&mut input.reader, &mut input.buffer).await) // <14>",
+            "Next::Line(read_line(&mut input.reader, &mut Vec::new()).await) // <14>",
         );
     }
 }
