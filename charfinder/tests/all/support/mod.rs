@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 /// How long anything in a test may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
+/// The open-files limit the tests ask for: room for every client socket of
+/// the tests running at once.
+const OPEN_FILES_WANTED: u64 = 4096;
+
 /// A server binary running in the background; killed when dropped.
 pub struct Running {
     child: Child,
@@ -63,6 +67,12 @@ impl Running {
     }
 
     pub fn spawn(mut command: Command, bin: &str) -> Running {
+        // The tests run side by side in one process, and together hold more
+        // client sockets than the 256 files macOS allows by default.
+        static RAISED: std::sync::Once = std::sync::Once::new();
+        RAISED.call_once(|| {
+            labs::platform::raise_open_files_limit(OPEN_FILES_WANTED);
+        });
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
