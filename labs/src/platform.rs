@@ -269,7 +269,8 @@ pub fn exec(mut command: std::process::Command) -> std::io::Error {
 ///   but that is cargo's inner working, and ends them only with cargo.)
 /// - Unix: nothing to do: `cargo run` replaces itself with the program it
 ///   runs (`exec`), so the child this process signals, waits for and kills
-///   is the lab itself.
+///   is the lab itself. For this process killed, see
+///   [`end_with_this_process`].
 #[cfg(windows)]
 pub fn end_children_with_this_process() -> std::io::Result<()> {
     supervision::join_a_job_that_kills_on_close()
@@ -278,6 +279,35 @@ pub fn end_children_with_this_process() -> std::io::Result<()> {
 #[cfg(not(windows))]
 pub fn end_children_with_this_process() -> std::io::Result<()> {
     Ok(())
+}
+
+/// Prepares `command` so that the program it starts (a lab, through `cargo
+/// run`) is asked to stop when this process ends, even killed with `kill
+/// -9`: never a lab left drawing in the terminal after the shell's prompt
+/// is back. Call it in the thread that waits for the child (see Linux).
+///
+/// - Linux: `PR_SET_PDEATHSIG` with SIGTERM, set in the child between `fork`
+///   and `exec`; it stays set through `exec` (`cargo run` becoming the lab).
+///   The kernel sends it when the *thread* that started the child ends.
+///   SIGTERM, because a lab's handler for it restores the terminal and ends
+///   the lab with 143, as `kill` would; SIGHUP would be ignored by a lab
+///   started under `nohup` (an ignored signal stays ignored through
+///   `exec`), and SIGKILL cannot be handled: the cursor would stay hidden.
+///   If this process died before `prctl` ran, the signal will never come:
+///   the child checks its parent and does not start.
+/// - macOS and the other Unix systems: no parent-death signal exists. A lab
+///   whose launcher was killed with `kill -9` lives on, in the background
+///   of the shell (Ctrl-C no longer reaches it): `kill` it by its process
+///   id. Anything more (each lab watching its parent) would put plumbing in
+///   every lab for a launcher killed in a way that a person rarely does.
+/// - Windows: nothing to do here: the job object of
+///   [`end_children_with_this_process`] ends the child, at once (killed,
+///   with no chance to restore the terminal).
+pub fn end_with_this_process(command: &mut std::process::Command) {
+    #[cfg(unix)]
+    supervision::die_with_parent(command, libc::SIGTERM);
+    #[cfg(not(unix))]
+    let _ = command;
 }
 
 // ---------------------------------------------------------------------------
@@ -619,13 +649,16 @@ mod supervision {
 
     pub fn supervised(command: &mut std::process::Command) {
         command.process_group(0);
-        die_with_parent(command);
+        die_with_parent(command, libc::SIGKILL);
     }
 
     pub fn stoppable(_command: &mut std::process::Command) {}
 
+    /// Linux: the child started by `command` receives `signal` when the
+    /// thread that starts it ends (see [`super::supervised`] and
+    /// [`super::end_with_this_process`]).
     #[cfg(target_os = "linux")]
-    fn die_with_parent(command: &mut std::process::Command) {
+    pub fn die_with_parent(command: &mut std::process::Command, signal: libc::c_int) {
         let parent = std::process::id();
         // SAFETY: the closure runs in the child between fork and exec, where
         // only async-signal-safe calls are allowed: prctl and getppid are;
@@ -634,7 +667,7 @@ mod supervision {
         unsafe {
             command.pre_exec(move || {
                 // prctl reads its arguments as unsigned longs.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) != 0 {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong) != 0 {
                     return Err(io::Error::last_os_error());
                 }
                 // The parent may have died before prctl: the child then
@@ -648,8 +681,9 @@ mod supervision {
         }
     }
 
+    /// No parent-death signal outside Linux.
     #[cfg(not(target_os = "linux"))]
-    fn die_with_parent(_command: &mut std::process::Command) {}
+    pub fn die_with_parent(_command: &mut std::process::Command, _signal: libc::c_int) {}
 
     pub fn guard_against_orphans() -> io::Result<bool> {
         Ok(cfg!(target_os = "linux"))

@@ -165,7 +165,9 @@ fn side_by_side(outputs: &[Output], width: usize, colour: bool) -> String {
 }
 
 /// What varies from run to run anyway, made the same: the digits of
-/// elapsed times (`0.703s`, `12ms` become `#.###s`, `##ms`) and ids in
+/// elapsed times (`0.703s`, `12ms` become `#.###s`, `##ms`; with a space
+/// before the unit, as `{:.2} s` prints them, only a number with decimals:
+/// `0.16 s` becomes `#.## s`, while `3 s` is a setting and stays) and ids in
 /// `Debug` output, whatever their number of digits (`Id(3)`, `Id(17)`,
 /// `ThreadId(2)`, `TaskId(7)` become `Id(#)`, ...: tokio numbers its tasks
 /// after its worker threads, one per core by default).
@@ -185,19 +187,15 @@ pub fn normalise(text: &str) -> String {
         while i < chars.len() && chars[i].is_ascii_digit() {
             i += 1;
         }
-        if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+        let decimals = i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit();
+        if decimals {
             i += 1;
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
             }
         }
-        let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
-        let unit = ["ms", "µs", "s"]
-            .into_iter()
-            .find(|unit| rest.starts_with(unit))
-            .map_or(0, |unit| unit.chars().count());
-        let after_unit = chars.get(i + unit);
-        let is_time = unit > 0 && !after_unit.is_some_and(|c| c.is_alphanumeric());
+        let is_time = time_unit_at(&chars, i)
+            || (decimals && chars.get(i) == Some(&' ') && time_unit_at(&chars, i + 1));
         let before: String = chars[start.saturating_sub(3)..start].iter().collect();
         let is_id = before.ends_with("Id(") && chars.get(i) == Some(&')');
         if is_id {
@@ -215,6 +213,19 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// Whether a unit of time (`ms`, `µs`, `s`) starts at `chars[at]` and ends
+/// the word: `s,` and `ms)` do, `seconds` and `sx` do not.
+fn time_unit_at(chars: &[char], at: usize) -> bool {
+    let rest: String = chars.iter().skip(at).take(3).collect();
+    ["ms", "µs", "s"]
+        .into_iter()
+        .find(|unit| rest.starts_with(unit))
+        .is_some_and(|unit| {
+            let after = chars.get(at + unit.chars().count());
+            !after.is_some_and(|c| c.is_alphanumeric())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +237,21 @@ mod tests {
                 " 0.031s\t\tC = 3\nin 12ms, 3 s, 2.5x, v1.2s\nThreadId(2) Id(13) f(4) ids: 7s2\n"
             ),
             " #.###s\t\tC = 3\nin ##ms, 3 s, 2.5x, v1.2s\nThreadId(#) Id(#) f(4) ids: 7s2\n"
+        );
+    }
+
+    /// As primes, charfinder and the supervisor print what they measured
+    /// (`{:.2} s`, `{:.1} s`); a whole number with a space before its unit is
+    /// a setting (`--seconds 3`), and other words after a number stay.
+    #[test]
+    fn normalise_masks_times_with_a_space_before_the_unit_when_they_have_decimals() {
+        assert_eq!(
+            normalise(
+                "(checked in 0.16 s)\nbuilt in 12.05 s, done in 0.9 s\n1.5 ms 2.25 µs.\n\
+                 3 s, 0.5 seconds, 0.5 sx, 14.9 MB, 0.5  s, v1.2 s\n"
+            ),
+            "(checked in #.## s)\nbuilt in ##.## s, done in #.# s\n#.# ms #.## µs.\n\
+             3 s, 0.5 seconds, 0.5 sx, 14.9 MB, 0.5  s, v1.2 s\n"
         );
     }
 

@@ -124,6 +124,7 @@ fn builds(catalog: &Catalog, lab: Option<&str>) -> Verdict {
     for binary in &binaries {
         build.args(["--bin", binary]);
     }
+    labs::platform::end_with_this_process(&mut build);
     let _ = io::stdout().flush();
     match build.stdin(Stdio::null()).status() {
         Ok(status) if status.success() => Verdict::Pass(format!(

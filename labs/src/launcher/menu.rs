@@ -176,12 +176,17 @@ pub fn run(catalog: &Catalog) -> ! {
 /// Runs this program again with `args` on the normal screen and waits for
 /// it. Ctrl-C typed reaches the child too, and is the child's: the menu
 /// stays. Any other request to stop (`kill -INT`, SIGTERM, a closed
-/// terminal) ends the child, then the menu. (The child is `labs run`, which
-/// becomes `cargo run`, which becomes the lab on Unix: a signal for the
-/// child reaches the lab.)
+/// terminal) ends the child, then the menu; the menu killed (`kill -9`)
+/// cannot, so the child is asked to stop by the system where it can be
+/// (`end_with_this_process`). (The child is `labs run`, which becomes
+/// `cargo run`, which becomes the lab on Unix: a signal for the child
+/// reaches the lab.)
 fn child(args: &[String]) -> Option<ExitStatus> {
     let exe = std::env::current_exe().ok()?;
-    let mut child = Command::new(exe).args(args).spawn().ok()?;
+    let mut command = Command::new(exe);
+    command.args(args);
+    labs::platform::end_with_this_process(&mut command);
+    let mut child = command.spawn().ok()?;
     loop {
         match stop::requested() {
             Some(Request {

@@ -80,6 +80,7 @@ pub fn build(binaries: &[String]) {
     for binary in binaries {
         build.args(["--bin", binary]);
     }
+    labs::platform::end_with_this_process(&mut build);
     match build.status() {
         Ok(status) if status.success() => {}
         Ok(_) => fail(1, "the build failed (the errors are above)"),

@@ -57,7 +57,9 @@ pub fn serve(catalog: &Catalog, args: &[String]) -> ! {
 /// refuses its options (or cannot listen) says why on stderr and ends: then
 /// this program ends with its status, having printed nothing of its own.
 fn try_out(server: &Path, args: &[String]) -> Option<u16> {
-    let mut trial = Command::new(server)
+    let mut trial = Command::new(server);
+    labs::platform::end_with_this_process(&mut trial);
+    let mut trial = trial
         .args(args)
         .current_dir(workspace())
         .stdin(Stdio::null())

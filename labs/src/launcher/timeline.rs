@@ -115,6 +115,7 @@ fn run_one(binary: String, args: &[String], stop_after: Option<Duration>, folder
     if stop_after.is_some() {
         labs::platform::stoppable(&mut command);
     }
+    labs::platform::end_with_this_process(&mut command);
     let started = Instant::now();
     let mut child = command
         .spawn()

@@ -38,7 +38,9 @@ pub fn watch(catalog: &Catalog, lab: &str, variant: &str, args: &[String]) -> ! 
     let mut seen = stamps(&files);
     eprintln!("[labs watch] running {binary}; saving {names} runs it again; Ctrl-C stops");
     loop {
-        let mut child = cargo_run(&binary, args)
+        let mut command = cargo_run(&binary, args);
+        labs::platform::end_with_this_process(&mut command);
+        let mut child = command
             .spawn()
             .unwrap_or_else(|err| fail(1, format!("cannot start cargo: {err}")));
         // A run is never cut short (a killed variant could not restore the

@@ -233,7 +233,9 @@ fn kill(signal: &str, pid: u32) -> bool {
 /// In a shell, which stays after the launcher (so the lab gets no SIGHUP
 /// when the launcher ends): `kill -SIGNAL` of the launcher (`labs ARGS`)
 /// once the lab it runs, spinner-thread, spins. The launcher must end the
-/// lab first (its cursor shown again), then end with `status`. The shell
+/// lab first (its cursor shown again), then end with `status`; killed with
+/// SIGKILL, it can do nothing, and the lab must end soon after all the
+/// same, its cursor shown again, before its time (no answer). The shell
 /// then waits for a line (Enter) to end, so that the terminal stays open
 /// until the test has checked that the lab is gone.
 fn kill_while_a_lab_spins(args: &str, keys: &[&str], signal: &str, status: u32) {
@@ -248,18 +250,55 @@ fn kill_while_a_lab_spins(args: &str, keys: &[&str], signal: &str, status: u32) 
     let lab = child_of(launcher);
     assert!(kill(signal, launcher), "kill -{signal}");
     terminal.wait_for(&format!("[shell] status {status}"), secs(20));
-    assert!(
-        !kill("0", lab),
-        "labs {args}, kill -{signal}: the lab still runs, or was not waited for"
-    );
+    if signal == "KILL" {
+        // No handler of the launcher runs: the system asks the lab to stop
+        // as the launcher dies (see `end_with_this_process`), so the lab
+        // ends by itself, soon after, and before its time: no answer.
+        let gone = wait_until_gone(lab, secs(20));
+        if !gone {
+            kill("KILL", lab);
+        }
+        assert!(gone, "labs {args}, kill -9: the lab still runs 20 s later");
+    } else {
+        assert!(
+            !kill("0", lab),
+            "labs {args}, kill -{signal}: the lab still runs, or was not waited for"
+        );
+    }
     terminal.type_keys("\n");
     let run = terminal.finish(secs(20));
+    assert!(
+        !run.text().contains("Answer:"),
+        "labs {args}, kill -{signal}: the lab ran to its end: {:?}",
+        run.text()
+    );
     assert_eq!(
         run.cursor(),
         "hidden while spinning, shown again",
         "labs {args}, kill -{signal}: {:?}",
         run.text()
     );
+}
+
+/// Whether the process `pid` ends within `deadline`: it is gone, or ended
+/// and waits for the process that took it over from its killed parent to
+/// reap it (`ps` shows it as a zombie, state Z).
+fn wait_until_gone(pid: u32, deadline: Duration) -> bool {
+    let end = std::time::Instant::now() + deadline;
+    loop {
+        let output = std::process::Command::new("ps")
+            .args(["-o", "stat=", "-p", &pid.to_string()])
+            .output()
+            .expect("run ps");
+        let state = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        if state.is_empty() || state.starts_with('Z') {
+            return true;
+        }
+        if std::time::Instant::now() >= end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 const SIGNALS: [(&str, u32); 4] = [("TERM", 143), ("HUP", 129), ("INT", 130), ("QUIT", 131)];
@@ -278,6 +317,23 @@ fn kill_of_watch_ends_the_lab_then_watch() {
         let args = "watch spinner thread -- --seconds 60";
         kill_while_a_lab_spins(args, &[], signal, status);
     }
+}
+
+/// `kill -9` of the menu while the lab it runs (spinner, thread, 3 s) spins:
+/// nothing of the launcher runs any more; the lab is asked to stop all the
+/// same, restores the terminal and ends (Linux only: macOS has no way to
+/// ask, see `labs::platform::end_with_this_process`).
+#[cfg(target_os = "linux")]
+#[test]
+fn sigkill_of_the_menu_while_a_lab_runs_still_ends_the_lab() {
+    kill_while_a_lab_spins("", &[ENTER, ENTER], "KILL", 137);
+}
+
+/// The same for `labs watch`, its lab running for a minute.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigkill_of_watch_still_ends_the_lab() {
+    kill_while_a_lab_spins("watch spinner thread -- --seconds 60", &[], "KILL", 137);
 }
 
 #[test]
