@@ -72,7 +72,7 @@ fn a_closed_stdout_ends_every_program_quietly_with_141() {
         (CHESS, &[]),
     ];
     for (binary, args) in runs {
-        labs::testkit::assert_closed_pipe(binary, args);
+        labs::testkit::assert_closed_pipe(Command::new(binary).args(args));
     }
 }
 

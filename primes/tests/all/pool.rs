@@ -328,11 +328,11 @@ fn bad_options_are_one_line_and_exit_2() {
 #[test]
 fn a_closed_pipe_ends_every_program_quietly() {
     for program in [SEQUENTIAL, THREADS, PROCESSES, RAYON] {
-        testkit::assert_closed_pipe(
-            program,
-            &[&format!("--numbers={SHORT_LIST}"), "--workers=2"]
-                [..if program == SEQUENTIAL { 1 } else { 2 }],
-        );
+        let args = [&format!("--numbers={SHORT_LIST}"), "--workers=2"];
+        let args = &args[..if program == SEQUENTIAL { 1 } else { 2 }];
+        testkit::assert_closed_pipe(Command::new(program).args(args));
     }
-    testkit::assert_closed_pipe(env!("CARGO_BIN_EXE_primes-tokio"), &["--number", "1000003"]);
+    testkit::assert_closed_pipe(
+        Command::new(env!("CARGO_BIN_EXE_primes-tokio")).args(["--number", "1000003"]),
+    );
 }

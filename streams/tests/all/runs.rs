@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use std::process::Command;
 use std::thread;
 
 use support::{ASYNC, RUNTIMES, run, shown};
@@ -211,6 +212,8 @@ fn bad_options_get_one_line_and_status_2() {
 #[test]
 fn a_closed_pipe_ends_quietly() {
     for variant in ["thread", "tokio", "smol-select", "async-std-generators"] {
-        labs::testkit::assert_closed_pipe(support::bin(variant), &["--drip", "0"]);
+        labs::testkit::assert_closed_pipe(
+            Command::new(support::bin(variant)).args(["--drip", "0"]),
+        );
     }
 }

@@ -10,6 +10,7 @@
 
 use crate::support;
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::{DEADLINE, Supervised, VARIANTS, WORKER, binary, pinned};
@@ -75,7 +76,7 @@ fn a_stop_request_asks_each_child_then_kills_what_is_left_after_the_grace_period
         let mut run = Supervised::start(variant, &["--grace", "1", &polite, &stubborn]);
         run.wait_for("polite | line 1 of", DEADLINE);
         run.wait_for("stubborn | line 1 of", DEADLINE);
-        run.signal(libc::SIGTERM);
+        run.signal("TERM");
         let (code, output) = run.finish();
         assert_eq!(code, 143, "supervisor-{variant}: 128 + SIGTERM\n{output}");
         let said: String = output
@@ -95,9 +96,9 @@ fn a_second_ctrl_c_kills_at_once() {
         // request can end this run in time.
         let mut run = Supervised::start(variant, &["--grace", "60", &stubborn]);
         run.wait_for("stubborn | line 1 of", DEADLINE);
-        run.signal(libc::SIGINT);
+        run.signal("INT");
         run.wait_for("asked to stop (SIGTERM)", DEADLINE);
-        run.signal(libc::SIGINT);
+        run.signal("INT");
         let (code, output) = run.finish_squeezed();
         assert_eq!(code, 130, "supervisor-{variant}: 128 + SIGINT\n{output}");
         assert!(
@@ -151,8 +152,8 @@ fn children_die_with_a_supervisor_killed_with_kill_9() {
         run.wait_for("stubborn | line 1 of", DEADLINE);
         let children = children_of(run.pid());
         assert_eq!(children.len(), 2, "supervisor-{variant}: {children:?}");
-        run.signal(libc::SIGKILL);
-        let _ = run.child.wait();
+        run.signal("KILL");
+        run.wait_for_end();
         let until = Instant::now() + Duration::from_secs(10);
         while children.iter().any(|&child| running(child)) {
             if Instant::now() > until {
@@ -182,7 +183,7 @@ fn reading_one_pipe_then_the_other_deadlocks_once_a_pipe_is_full() {
         let wchan = std::fs::read_to_string(format!("/proc/{}/wchan", children[0]));
         eprintln!("the child waits in the kernel in {wchan:?}");
     }
-    run.signal(libc::SIGTERM);
+    run.signal("TERM");
     let (code, output) = run.finish_squeezed();
     assert_eq!(code, 143, "{output}");
     assert!(output.contains("w * stopped when asked"), "{output}");
@@ -216,7 +217,7 @@ fn a_100_mb_line_is_cut_and_memory_stays_bounded() {
         let mut run = Supervised::start(variant, &[&flood]);
         run.wait_for("flood | line 1 of 2", DEADLINE);
         let peak = peak_memory(run.pid());
-        run.signal(libc::SIGTERM);
+        run.signal("TERM");
         let (code, output) = run.finish();
         assert_eq!(code, 143, "supervisor-{variant}");
         assert!(
@@ -260,5 +261,5 @@ fn bad_command_lines_get_one_line_and_status_2() {
 
 #[test]
 fn a_closed_stdout_ends_it_quietly() {
-    labs::testkit::assert_closed_pipe(binary("tokio"), &["x=supervisor-worker"]);
+    labs::testkit::assert_closed_pipe(Command::new(binary("tokio")).arg("x=supervisor-worker"));
 }
