@@ -71,11 +71,13 @@ pub fn wait_with_output(mut child: Child, until: Instant, what: &dyn std::fmt::D
 }
 
 /// Runs `command` (a lab binary) with `--timeline=FILE.json` in a fresh
-/// temporary directory, like [`run`], and reads back what it recorded. The
-/// directory is removed afterwards.
+/// temporary directory, like [`run`]; the run must succeed. Returns what it
+/// printed and what it recorded, read back. The directory is removed
+/// afterwards.
 pub fn run_with_timeline(command: &mut Command, deadline: Duration) -> (Output, Recording) {
     let file = TimelineFile::new();
     let output = run(command.arg(file.option()), deadline);
+    assert!(output.status.success(), "{command:?}: {output:?}");
     let recording = file
         .read()
         .unwrap_or_else(|err| panic!("{command:?}: {err}: {output:?}"));
@@ -99,10 +101,6 @@ impl TimelineFile {
         std::fs::create_dir_all(&dir).expect("a temporary directory");
         let file = dir.join("run.json");
         TimelineFile { dir, file }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.file
     }
 
     /// `--timeline=FILE.json`, the option that names this file.
@@ -320,14 +318,37 @@ impl Running {
         );
     }
 
+    /// Waits until `done(stdout, stderr)` holds for all it has printed so
+    /// far; fails the test after `within`, saying it saw no `what`.
+    pub fn wait_until(&self, what: &str, within: Duration, done: impl Fn(&str, &str) -> bool) {
+        let until = Instant::now() + within;
+        loop {
+            let (stdout, stderr) = (self.stdout(), self.stderr());
+            if done(&stdout, &stderr) {
+                return;
+            }
+            assert!(
+                Instant::now() < until,
+                "{}: no {what} within {within:?}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+                self.what
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Waits at most `within` for it to end: its exit status, once its
-    /// output has been read to the end (or for at most 5 s more, if
-    /// something else keeps its pipes open); `None` if it is still running.
+    /// output has been read to the end; `None` if it is still running. A
+    /// grandchild that keeps its pipes open 10 s after that fails the test.
     pub fn wait(&mut self, within: Duration) -> Option<ExitStatus> {
         let status = poll(&mut self.child, Instant::now() + within)?;
-        let until = Instant::now() + Duration::from_secs(5);
+        let until = Instant::now() + Duration::from_secs(10);
         for pipe in [&self.stdout, &self.stderr] {
-            drop(pipe.wait_until(until, |lines| lines.ended));
+            let ended = pipe.wait_until(until, |lines| lines.ended).ended;
+            assert!(
+                ended,
+                "{}: its output was not closed 10 s after it ended",
+                self.what
+            );
         }
         Some(status)
     }

@@ -139,11 +139,9 @@ fn stops_on_ctrl_c(variant: &str, mut server: Server) {
     let mut open = server.connect();
     read_until(&mut open, PROMPT);
     server.signal("INT");
-    let start = Instant::now();
-    while !server.stderr().contains("Stopping") {
-        assert!(start.elapsed() < DEADLINE, "{variant}: {}", server.stderr());
-        thread::sleep(Duration::from_millis(10));
-    }
+    server.wait_until("Stopping", DEADLINE, |_, stderr| {
+        stderr.contains("Stopping")
+    });
     assert_eq!(
         server.wait(Duration::from_millis(300)),
         None,
