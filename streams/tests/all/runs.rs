@@ -3,7 +3,6 @@
 
 use crate::support;
 
-use std::process::Command;
 use std::thread;
 
 use support::{ASYNC, RUNTIMES, run, shown};
@@ -211,6 +210,8 @@ fn bad_options_get_one_line_and_status_2() {
 #[cfg(unix)]
 #[test]
 fn a_closed_pipe_ends_quietly() {
+    use std::process::Command;
+
     for variant in ["thread", "tokio", "smol-select", "async-std-generators"] {
         labs::testkit::assert_closed_pipe(
             Command::new(support::bin(variant)).args(["--drip", "0"]),
