@@ -445,26 +445,30 @@ pub fn first_two_columns<'a>(text: &'a str, header: &str) -> Vec<(&'a str, &'a s
 }
 
 /// The first of the usual names of Chromium or Chrome found on PATH: the
-/// tests that check a page in a headless browser run it, and skip (saying
-/// so) where there is none.
+/// tests that check a page in a headless browser run it, and skip where
+/// there is none (this says so on stderr).
 pub fn browser() -> Option<String> {
-    [
+    let names = [
         "chromium",
         "chromium-browser",
         "google-chrome",
         "google-chrome-stable",
         "chrome",
-    ]
-    .into_iter()
-    .find(|name| {
+    ];
+    let found = names.into_iter().find(|name| {
         Command::new(name)
             .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|status| status.success())
-    })
-    .map(str::to_string)
+    });
+    if found.is_none() {
+        eprintln!(
+            "skipped: no chromium, chromium-browser or google-chrome on PATH (see charfinder/DEEPER.md)"
+        );
+    }
+    found.map(str::to_string)
 }
 
 /// The command line that has `browser` (from [`browser`]) open `url`

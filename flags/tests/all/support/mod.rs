@@ -185,6 +185,17 @@ pub fn settings() -> insta::Settings {
     settings
 }
 
+/// Reads a request's head, up to its blank line (for at most 5 s).
+fn read_head(stream: &mut std::net::TcpStream) -> String {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut byte = [0];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
 /// A server that answers every request with `answer`, byte for byte, then
 /// closes the connection: for answers the flag server never gives (a
 /// redirect, a huge body). Its thread lives until the test process ends.
@@ -197,12 +208,7 @@ pub fn canned_server(answer: Vec<u8>) -> String {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut head = Vec::new();
-                let mut byte = [0];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
-                    head.push(byte[0]);
-                }
+                read_head(&mut stream);
                 let _ = stream.write_all(answer);
             });
         }
@@ -225,13 +231,7 @@ pub fn closing_server(linger: Duration) -> String {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut head = Vec::new();
-                let mut byte = [0];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head);
+                let head = read_head(&mut stream);
                 let path = head.split(' ').nth(1).unwrap_or("");
                 let gif = path
                     .strip_prefix("/flags/")
