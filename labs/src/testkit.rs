@@ -578,6 +578,63 @@ pub fn assert_closed_pipe(command: &mut Command) {
     assert_eq!(output.stderr, "", "{what}: stderr");
 }
 
+/// The processes whose parent is `pid` (from `ps`).
+#[cfg(unix)]
+pub fn children_of(pid: u32) -> Vec<u32> {
+    processes()
+        .into_iter()
+        .filter(|&(_, parent, _)| parent == pid)
+        .map(|(child, _, _)| child)
+        .collect()
+}
+
+/// Whether process `pid` runs (a zombie, dead but not yet reaped, does
+/// not), from `ps`.
+#[cfg(unix)]
+pub fn alive(pid: u32) -> bool {
+    processes()
+        .into_iter()
+        .any(|(p, _, state)| p == pid && !state.starts_with('Z'))
+}
+
+/// Checks that every process of `pids` ends within `within`; kills those
+/// left (`kill -9`) and fails the test, saying `what` they are, if not.
+#[cfg(unix)]
+pub fn assert_all_end(pids: &[u32], within: Duration, what: &str) {
+    let until = Instant::now() + within;
+    while pids.iter().any(|&pid| alive(pid)) {
+        if Instant::now() > until {
+            for pid in pids {
+                let _ = run(
+                    Command::new("kill").args(["-9", &pid.to_string()]),
+                    Duration::from_secs(10),
+                );
+            }
+            panic!("{what} {pids:?} still running {within:?} later (now killed)");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Every process as (pid, parent pid, state), from `ps`, with a deadline.
+#[cfg(unix)]
+fn processes() -> Vec<(u32, u32, String)> {
+    let output = run(
+        Command::new("ps").args(["-A", "-o", "pid=,ppid=,stat="]),
+        Duration::from_secs(10),
+    );
+    output
+        .stdout
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let pid = words.next()?.parse().ok()?;
+            let ppid = words.next()?.parse().ok()?;
+            Some((pid, ppid, words.next().unwrap_or_default().to_string()))
+        })
+        .collect()
+}
+
 /// A pipe whose reading end is closed already, made with std alone: the
 /// writing end of the stdin of a program that has ended without reading it
 /// (`program --version`: every lab binary has it).

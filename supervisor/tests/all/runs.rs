@@ -108,39 +108,6 @@ fn a_second_ctrl_c_kills_at_once() {
     }
 }
 
-/// The processes whose parent is `pid`, from /proc.
-#[cfg(target_os = "linux")]
-fn children_of(pid: u32) -> Vec<u32> {
-    let mut children = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid ...: comm may hold spaces, so after the last ')'.
-        let after = &stat[stat.rfind(')').unwrap() + 1..];
-        let ppid: u32 = after.split_whitespace().nth(1).unwrap().parse().unwrap();
-        if ppid == pid {
-            children.push(child);
-        }
-    }
-    children
-}
-
-/// Whether process `pid` is still running (not gone, not a zombie).
-#[cfg(target_os = "linux")]
-fn running(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            let after = &stat[stat.rfind(')').unwrap() + 1..];
-            after.split_whitespace().next() != Some("Z")
-        }
-        Err(_) => false,
-    }
-}
-
 #[cfg(target_os = "linux")]
 #[test]
 fn children_die_with_a_supervisor_killed_with_kill_9() {
@@ -150,21 +117,12 @@ fn children_die_with_a_supervisor_killed_with_kill_9() {
         let mut run = Supervised::start(variant, &[&polite, &stubborn]);
         run.wait_for("polite | line 1 of", DEADLINE);
         run.wait_for("stubborn | line 1 of", DEADLINE);
-        let children = children_of(run.pid());
+        let children = labs::testkit::children_of(run.pid());
         assert_eq!(children.len(), 2, "supervisor-{variant}: {children:?}");
         run.signal("KILL");
         run.wait_for_end();
-        let until = Instant::now() + Duration::from_secs(10);
-        while children.iter().any(|&child| running(child)) {
-            if Instant::now() > until {
-                for &child in &children {
-                    // SAFETY: kill only reads its arguments.
-                    unsafe { libc::kill(child as libc::pid_t, libc::SIGKILL) };
-                }
-                panic!("supervisor-{variant}: orphans left (now killed): {children:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let orphans = format!("supervisor-{variant}: orphans");
+        labs::testkit::assert_all_end(&children, Duration::from_secs(10), &orphans);
     }
 }
 
@@ -178,7 +136,7 @@ fn reading_one_pipe_then_the_other_deadlocks_once_a_pipe_is_full() {
     run.assert_quiet_for(Duration::from_millis(1500));
     #[cfg(target_os = "linux")]
     {
-        let children = children_of(run.pid());
+        let children = labs::testkit::children_of(run.pid());
         assert_eq!(children.len(), 1, "the child is stuck, not ended");
         let wchan = std::fs::read_to_string(format!("/proc/{}/wchan", children[0]));
         eprintln!("the child waits in the kernel in {wchan:?}");
