@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use support::{DEADLINE, Running};
+use support::{DEADLINE, Server};
 
 /// The servers, all measured at once.
 const SERVERS: [&str; 7] = [
@@ -53,7 +53,7 @@ fn runnable(pid: u32) -> bool {
 /// Runs one server out of files and returns what went wrong, if anything.
 fn spins(bin: &str) -> Option<String> {
     let name = bin.rsplit(['/', '\\']).next().unwrap_or(bin);
-    let server = Running::start_with_open_files(bin, &[], OPEN_FILES);
+    let server = Server::start_with_open_files(bin, &[], OPEN_FILES);
     let clients: Vec<TcpStream> = (0..CLIENTS)
         .map(|_| TcpStream::connect_timeout(&server.addr, DEADLINE).expect("connect"))
         .collect();

@@ -7,12 +7,13 @@ use crate::support;
 
 use std::io::Write;
 use std::net::TcpStream;
+use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
 #[cfg(unix)]
 use support::DEADLINE;
-use support::{Running, read_to_end, read_until, run};
+use support::{Server, read_to_end, read_until};
 
 const PROMPT: &str = "?> ";
 
@@ -33,7 +34,7 @@ const SCRIPT: &[u8] = b"cat face\nGRINNING  cat-face smiling\r\nxyzzy\ncaf\xe9\n
 
 /// Everything one server must do, on one process (the index is built once).
 fn holds_up(variant: &str) {
-    let server = Running::start(bin(variant), &["-v", "--idle", "1", "--grace", "10"]);
+    let server = Server::start(bin(variant), &["-v", "--idle", "1", "--grace", "10"]);
     assert!(
         server.stdout().starts_with("Index: "),
         "{}",
@@ -134,15 +135,13 @@ fn holds_up(variant: &str) {
 
 /// Ctrl-C: no new connections, the open one finishes, then exit 130.
 #[cfg(unix)]
-fn stops_on_ctrl_c(variant: &str, mut server: Running) {
+fn stops_on_ctrl_c(variant: &str, mut server: Server) {
     let mut open = server.connect();
     read_until(&mut open, PROMPT);
-    server.interrupt();
-    let start = Instant::now();
-    while !server.stderr().contains("Stopping") {
-        assert!(start.elapsed() < DEADLINE, "{variant}: {}", server.stderr());
-        thread::sleep(Duration::from_millis(10));
-    }
+    server.signal("INT");
+    server.wait_until("Stopping", DEADLINE, |_, stderr| {
+        stderr.contains("Stopping")
+    });
     assert_eq!(
         server.wait(Duration::from_millis(300)),
         None,
@@ -171,7 +170,7 @@ fn stops_on_ctrl_c(variant: &str, mut server: Running) {
 }
 
 #[cfg(not(unix))]
-fn stops_on_ctrl_c(_variant: &str, _server: Running) {
+fn stops_on_ctrl_c(_variant: &str, _server: Server) {
     eprintln!("skipped: sending Ctrl-C to a process is tested on Unix only");
 }
 
@@ -191,10 +190,10 @@ fn every_server_holds_up() {
 #[cfg(unix)]
 #[test]
 fn the_grace_period_ends() {
-    let mut server = Running::start(bin("smol"), &["--grace", "0.2"]);
+    let mut server = Server::start(bin("smol"), &["--grace", "0.2"]);
     let mut open = server.connect();
     read_until(&mut open, PROMPT);
-    server.interrupt();
+    server.signal("INT");
     let status = server.wait(DEADLINE).expect("the server exits");
     assert_eq!(status.code(), Some(130));
     assert!(
@@ -233,10 +232,13 @@ fn a_port_in_use_is_one_line_and_exit_1() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     for variant in ["thread", "tokio", "async-std", "smol"] {
-        let (code, _, stderr) = run(bin(variant), &["--port", &port]);
-        assert_eq!(code, Some(1), "{variant}: {stderr}");
+        let out = labs::testkit::run(
+            Command::new(bin(variant)).args(["--port", &port]),
+            support::DEADLINE,
+        );
+        assert_eq!(out.status.code(), Some(1), "{variant}: {}", out.stderr);
         assert_eq!(
-            stderr,
+            out.stderr,
             format!("error: port {port} is already in use (try another --port)\n"),
             "{variant}"
         );

@@ -10,19 +10,13 @@ use crate::support;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use labs::testkit::TimelineFile;
 use labs::timeline::{Kind, Recording};
-use support::{DEADLINE, Running, get, read_to_end, read_until};
+use support::{DEADLINE, Server, get, read_to_end, read_until};
 
 const CLIENTS: usize = 50;
-
-/// A fresh file name for one server's timeline.
-fn timeline_file(name: &str) -> PathBuf {
-    let file = format!("charfinder-timeline-{}-{name}.json", std::process::id());
-    std::env::temp_dir().join(file)
-}
 
 /// Starts `bin` with `--timeline=FILE.json`, connects `CLIENTS` clients and
 /// keeps them all open at once, then has each ask one query and say bye;
@@ -31,13 +25,12 @@ fn timeline_file(name: &str) -> PathBuf {
 /// then, even on a busy machine). Returns what the server recorded.
 fn serve_clients(bin: &str, env: &[(&str, &str)], idle: usize) -> Recording {
     let name = bin.rsplit('/').next().unwrap();
-    let file = timeline_file(name);
-    let timeline = format!("--timeline={}", file.display());
+    let file = TimelineFile::new();
     let mut command = Command::new(bin);
     command
-        .args(["--port", "0", "--grace", "1", &timeline])
+        .args(["--port", "0", "--grace", "1", &file.option()])
         .envs(env.iter().copied());
-    let server = Running::spawn(command, bin);
+    let server = Server::spawn(command);
     let mut clients: Vec<TcpStream> = (0..CLIENTS + idle).map(|_| server.connect()).collect();
     for client in &mut clients {
         read_until(client, "?> "); // every client is being served
@@ -58,18 +51,15 @@ fn serve_clients(bin: &str, env: &[(&str, &str)], idle: usize) -> Recording {
     recording
 }
 
-/// SIGTERM: the server stops (status 143) and draws its timeline into
-/// `file`, read back here.
-fn terminate(mut server: Running, file: &Path) -> Recording {
-    server.terminate();
+/// Asked to stop (SIGTERM), the server stops (status 143) and draws its
+/// timeline into `file`, read back here.
+fn terminate(mut server: Server, file: &TimelineFile) -> Recording {
+    server.ask_to_stop();
     let status = server.wait(DEADLINE).expect("the server exits");
     assert_eq!(status.code(), Some(143), "{}", server.stderr());
-    let text = std::fs::read_to_string(file);
-    let _ = std::fs::remove_file(file);
-    let text = text.unwrap_or_else(|err| panic!("no timeline: {err}: {}", server.stderr()));
-    let mut recordings = labs::timeline::from_chrome_json(&text).expect("it reads back");
-    assert_eq!(recordings.len(), 1);
-    let recording = recordings.remove(0);
+    let recording = file
+        .read()
+        .unwrap_or_else(|err| panic!("{err}: {}", server.stderr()));
     assert_eq!(recording.not_recorded, 0);
     recording
 }
@@ -129,12 +119,12 @@ fn smol_and_async_std_name_their_connection_tasks() {
 /// at once: a watched `ask` task each, next to the HTTP connection's task.
 #[test]
 fn the_facade_asks_each_backend_in_a_task_of_its_own() {
-    let backend = Running::start(env!("CARGO_BIN_EXE_charfinder-tokio"), &[]);
+    let backend = Server::start(env!("CARGO_BIN_EXE_charfinder-tokio"), &[]);
     let bin = env!("CARGO_BIN_EXE_charfinder-facade-solution");
-    let file = timeline_file("facade-solution");
-    let timeline = format!("--timeline={}", file.display());
+    let file = TimelineFile::new();
     let addr = backend.addr.to_string();
-    let facade = Running::start(bin, &["--backend", &addr, "--backend", &addr, &timeline]);
+    let timeline = file.option();
+    let facade = Server::start(bin, &["--backend", &addr, "--backend", &addr, &timeline]);
     let url = format!("http://{}/search?q=snowman", facade.addr);
     let (status, _, body) = get(&url).expect("the façade answers");
     assert_eq!(status, 200, "{body}");

@@ -6,12 +6,13 @@ use crate::support;
 
 use std::io::Write;
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use labs::testkit::dump_dom;
 use serde_json::Value;
-use support::{DEADLINE, Running, get};
+use support::{DEADLINE, Server, get};
 
 const WEB: &str = env!("CARGO_BIN_EXE_charfinder-web");
 const TOKIO: &str = env!("CARGO_BIN_EXE_charfinder-tokio");
@@ -53,7 +54,7 @@ fn search(base: &str, query: &str) -> Value {
 
 #[test]
 fn the_web_server_answers_json_and_serves_the_page() {
-    let server = Running::start(WEB, &[]);
+    let server = Server::start(WEB, &[]);
     let base = format!("http://{}", server.addr);
     insta::assert_snapshot!(summary(&search(&base, "cat+face"), &[]));
     let answer = search(&base, "caf%C3%A9");
@@ -105,7 +106,7 @@ fn the_web_server_answers_json_and_serves_the_page() {
 /// The façade, given: a real TCP server (twice: answers merge), one that is
 /// down, and one that accepts and never answers.
 fn facade_answers_partially(bin: &str) {
-    let backend = Running::start(TOKIO, &[]);
+    let backend = Server::start(TOKIO, &[]);
     let slow = TcpListener::bind("127.0.0.1:0").unwrap();
     let down = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -116,7 +117,7 @@ fn facade_answers_partially(bin: &str) {
         slow.local_addr().unwrap().to_string(),
     );
     let down = down.to_string();
-    let facade = Running::start(
+    let facade = Server::start(
         bin,
         &[
             "--backend",
@@ -151,7 +152,7 @@ fn facade_answers_partially(bin: &str) {
         "did not wait for the slow backend: {took:?}"
     );
     // Every backend answering: no failures.
-    let facade = Running::start(bin, &["--backend", &backend.addr.to_string()]);
+    let facade = Server::start(bin, &["--backend", &backend.addr.to_string()]);
     let json = search(&format!("http://{}", facade.addr), "snowman");
     let empty = search(&format!("http://{}", facade.addr), "");
     assert_eq!(
@@ -177,7 +178,7 @@ fn facade_answers_partially(bin: &str) {
 /// names it as failed; the real backend's answer still comes.
 #[test]
 fn the_facade_refuses_a_backend_that_floods() {
-    let backend = Running::start(TOKIO, &[]);
+    let backend = Server::start(TOKIO, &[]);
     let flood = TcpListener::bind("127.0.0.1:0").unwrap();
     let flood_addr = flood.local_addr().unwrap().to_string();
     let flooding = thread::spawn(move || {
@@ -192,7 +193,7 @@ fn the_facade_refuses_a_backend_that_floods() {
         sent
     });
     let real = backend.addr.to_string();
-    let facade = Running::start(
+    let facade = Server::start(
         SOLUTION,
         &[
             "--backend",
@@ -249,45 +250,22 @@ fn bad_options_are_one_line_and_exit_2() {
 #[test]
 fn the_page_in_a_headless_browser() {
     let Some(browser) = labs::testkit::browser() else {
-        eprintln!(
-            "skipped: no chromium, chromium-browser or google-chrome on PATH (see charfinder/DEEPER.md)"
-        );
-        return;
+        return; // skipped, as `browser` said
     };
-    let server = Running::start(WEB, &[]);
+    let server = Server::start(WEB, &[]);
     let profile = std::env::temp_dir().join(format!("charfinder-browser-{}", std::process::id()));
+    let profile = |n: usize| PathBuf::from(format!("{}-{n}", profile.display()));
     // Both pages at once (a profile each): a browser takes a second or two.
     let open = |query: &str, n: usize| {
-        let mut child = Command::new(&browser)
-            .args([
-                "--headless",
-                "--disable-gpu",
-                "--no-sandbox",
-                "--no-first-run",
-            ])
-            .arg(format!("--user-data-dir={}-{n}", profile.display()))
-            .args(["--virtual-time-budget=5000", "--dump-dom"])
-            .arg(format!("http://{}/?q={query}", server.addr))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut dom = String::new();
-            let _ = std::io::Read::read_to_string(&mut stdout, &mut dom);
-            dom
-        });
-        (child, reader)
+        let url = format!("http://{}/?q={query}", server.addr);
+        labs::testkit::run(&mut dump_dom(&browser, &profile(n), &url), DEADLINE).stdout
     };
-    let pages = [
-        open("cat%20face", 1),
-        open("%3Cb%3Ebold%3C%2Fb%3E%20cat", 2),
-    ];
-    let start = Instant::now();
-    let [cats, markup] = pages.map(|(mut child, reader)| {
-        labs::testkit::wait(&mut child, start + DEADLINE, &browser);
-        reader.join().unwrap()
+    let [cats, markup] = std::thread::scope(|scope| {
+        [
+            scope.spawn(|| open("cat%20face", 1)),
+            scope.spawn(|| open("%3Cb%3Ebold%3C%2Fb%3E%20cat", 2)),
+        ]
+        .map(|page| page.join().unwrap())
     });
     assert!(
         cats.contains("<td class=\"name\">GRINNING CAT FACE WITH SMILING EYES</td>"),
@@ -297,6 +275,6 @@ fn the_page_in_a_headless_browser() {
     assert!(markup.contains("&lt;b&gt;bold&lt;/b&gt; cat"), "{markup}");
     assert!(!markup.contains("<b>bold</b>"), "{markup}");
     for n in [1, 2] {
-        let _ = std::fs::remove_dir_all(format!("{}-{n}", profile.display()));
+        let _ = std::fs::remove_dir_all(profile(n));
     }
 }

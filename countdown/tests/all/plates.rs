@@ -85,19 +85,16 @@ fn help_shows_the_range_of_every_number() {
 #[cfg(unix)]
 #[test]
 fn a_closed_stdout_ends_the_benchmark_quietly_with_141() {
-    labs::testkit::assert_closed_pipe(
-        PLATES,
-        &[
-            "--tasks",
-            "20",
-            "--threads",
-            "5",
-            "--seconds",
-            "0.01",
-            "--repeat",
-            "1",
-        ],
-    );
+    labs::testkit::assert_closed_pipe(Command::new(PLATES).args([
+        "--tasks",
+        "20",
+        "--threads",
+        "5",
+        "--seconds",
+        "0.01",
+        "--repeat",
+        "1",
+    ]));
 }
 
 /// The recorder's benchmark, with a handful of tasks: a table per task, a

@@ -169,7 +169,7 @@ fn help_shows_every_range() {
     for program in [SERVER, BENCH, CLIENTS[2], SERIES2[2]] {
         let output = run(Command::new(program).arg("--help"));
         assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
-        report += &String::from_utf8_lossy(&output.stdout);
+        report += &output.stdout;
         report += "\n";
     }
     insta::assert_snapshot!(report);
@@ -181,17 +181,13 @@ mod closed_stdout {
     use std::time::{Duration, Instant};
 
     use flags::{Config, Delay, FlagServer};
-    use support::{TempDir, run_until_the_reader_is_gone, run_with_closed_stdout};
+    use support::{TempDir, run_until_the_reader_is_gone};
 
+    /// `program | head -0`: status 141 and nothing on stderr
+    /// ([`labs::testkit::assert_closed_pipe`]), outside `cargo test` for the
+    /// bench (which would build the clients under it).
     fn assert_ends_quietly(command: &mut Command) {
-        let output = run_with_closed_stdout(command);
-        assert_eq!(
-            output.status.code(),
-            Some(labs::cli::CLOSED_PIPE),
-            "{command:?}: {}",
-            transcript(&output)
-        );
-        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{command:?}");
+        labs::testkit::assert_closed_pipe(command.env_remove("CARGO"));
     }
 
     /// A client downloads, then finds no reader for its last line: it ends
@@ -255,7 +251,7 @@ mod closed_stdout {
                         "{client}: {}",
                         transcript(&output)
                     );
-                    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{client}");
+                    assert_eq!(output.stderr, "", "{client}");
                     assert!(
                         elapsed < Duration::from_secs(8),
                         "{client} ran {elapsed:?}: it went on after its reader was gone"
@@ -308,7 +304,7 @@ fn arguments_that_are_not_utf8_are_refused() {
     ];
     for (program, before) in cases {
         let output = support::run(Command::new(program).args(before).arg(bad));
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = &output.stderr;
         assert_eq!(
             output.status.code(),
             Some(2),
@@ -330,7 +326,7 @@ fn a_dest_that_cannot_be_created_is_echoed_in_one_short_line() {
         format!("{file}/{}", "x".repeat(100_000)),
     ] {
         let output = run(Command::new(SERIES2[2]).args(["--dest", &dest]));
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = &output.stderr;
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
         assert!(stderr.len() < 200, "{stderr:?}");

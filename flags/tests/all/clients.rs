@@ -3,7 +3,9 @@
 
 use crate::support;
 
-use std::process::{Command, Output};
+use std::process::Command;
+
+use labs::testkit::Output;
 use std::time::Duration;
 
 use flags::{Config, Delay, FlagServer, POP20_CC, flag_gif};
@@ -45,7 +47,7 @@ fn start(config: Config) -> FlagServer {
 
 /// The line of codes, in the order they arrived.
 fn codes(output: &Output) -> Vec<String> {
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = &output.stdout;
     let line = stdout
         .lines()
         .find(|line| line.split_whitespace().all(is_code) && !line.is_empty())
@@ -198,9 +200,9 @@ fn smol_has_all_20_requests_in_flight_at_once() {
 fn reports_failures(client: &str) {
     let mut report = String::new();
     let mut record = |case: &str, output: &Output| {
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stdout = &output.stdout;
         assert!(!stdout.contains("downloaded"), "{client} {case}: {stdout}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = &output.stderr;
         assert_eq!(stderr.lines().count(), 1, "{client} {case}: {stderr}");
         report += &format!(
             "{case}: exit {}\n{stderr}",
@@ -301,7 +303,7 @@ fn a_body_cut_off_is_an_error_and_saves_nothing(client: &str) {
         "{client}: {}",
         transcript(&output)
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = &output.stderr;
     assert_eq!(stderr.lines().count(), 1, "{client}: {stderr}");
     assert_only_whole_flags(&dir, client);
     // Every cut body was refused: at most the whole ones were saved.
@@ -361,7 +363,7 @@ fn a_failed_write_leaves_no_partial_file(client: &str) {
         "{client}: {}",
         transcript(&output)
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = &output.stderr;
     assert!(
         stderr.starts_with("error: cannot save downloads/"),
         "{client}: {stderr}"
@@ -408,7 +410,7 @@ fn misbehaving_servers(client: &str) {
         let dir = TempDir::new(client);
         let started = std::time::Instant::now();
         let output = run(client, &[&["--server", url], args].concat(), &dir);
-        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stderr = &output.stderr;
         assert_eq!(stderr.lines().count(), 1, "{client} {case}: {stderr}");
         assert_only_whole_flags(&dir, client);
         report += &format!(

@@ -5,7 +5,9 @@
 
 use crate::support;
 
-use std::process::{Command, Output};
+use std::process::Command;
+
+use labs::testkit::Output;
 use std::time::{Duration, Instant};
 
 use flags::flags2::Label;
@@ -80,7 +82,7 @@ fn every_code_against_the_error_server(series: u8, variant: &str) {
     let dir = TempDir::new(variant);
     let output = run(series, variant, &server, &["-e", "-m", "676"], &dir);
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
-    let report = String::from_utf8_lossy(&output.stdout);
+    let report = &output.stdout;
     let mut settings = settings();
     settings.add_filter(r"Elapsed time: \d+\.\d\ds", "Elapsed time: [ELAPSED]s");
     settings.add_filter(
@@ -128,7 +130,7 @@ fn flags3_every_code(variant: &str) {
     let dir = TempDir::new(variant);
     let output = run(3, variant, &server, &["-e", "-m", "676"], &dir);
     assert_eq!(output.status.code(), Some(0), "{}", transcript(&output));
-    let report = String::from_utf8_lossy(&output.stdout);
+    let report = &output.stdout;
     let mut settings = settings();
     settings.add_filter(r"Elapsed time: \d+\.\d\ds", "Elapsed time: [ELAPSED]s");
     settings.bind(|| insta::assert_snapshot!("flags3-every-code-error-server", report));
@@ -205,7 +207,7 @@ fn faults_are_counted(series: u8, variant: &str) {
     };
     let limit = 2.0 * waits as f64 + 5.0;
     assert!(took.as_secs_f64() < limit, "{variant}: {took:?}");
-    let report = String::from_utf8_lossy(&output.stdout);
+    let report = &output.stdout;
     let errors: usize = report
         .lines()
         .find_map(|line| {
@@ -252,7 +254,8 @@ fn verbose_says_how_each_code_ended() {
     for variant in FLAGS2 {
         let dir = TempDir::new(variant);
         let output = run(2, variant, &server, &["-v", "BR", "cn", "XX"], &dir);
-        let mut lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        let mut lines: Vec<String> = output
+            .stdout
             .lines()
             .filter(|line| line.len() > 3 && line.as_bytes()[2] == b' ')
             .map(str::to_string)
@@ -260,7 +263,7 @@ fn verbose_says_how_each_code_ended() {
         lines.sort();
         assert_eq!(lines, ["BR OK", "CN OK", "XX not found"], "{variant}");
         let output = run(2, variant, &teapots, &["-v", "BR"], &dir);
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stdout = &output.stdout;
         assert!(
             stdout.contains("BR error: 418 I'm a teapot\n"),
             "{variant}: {stdout}"
@@ -281,7 +284,7 @@ fn every_variant_downloads_from_a_server_that_closes_after_each_answer() {
                 .args(["-s", &url, "-a", "-m", "30"])
                 .current_dir(dir.path()),
         );
-        let report = String::from_utf8_lossy(&output.stdout);
+        let report = &output.stdout;
         assert_eq!(
             output.status.code(),
             Some(0),

@@ -9,7 +9,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use flags::{Config, FlagServer, country_codes, flag_gif};
-use support::{Running, get, run, settings, transcript};
+use labs::testkit::Running;
+use support::{get, run, settings, transcript};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_flags-server");
 
@@ -112,7 +113,7 @@ fn a_seeded_error_rate_gives_the_same_outcomes_twice() {
 
 #[test]
 fn the_binary_serves_and_logs_each_request() {
-    let server = Running::start(Command::new(SERVER).args([
+    let mut server = Running::start(Command::new(SERVER).args([
         "--port",
         "0",
         "-v",
@@ -121,7 +122,7 @@ fn the_binary_serves_and_logs_each_request() {
         "--seed",
         "1",
     ]));
-    let banner = server.line_within(Duration::from_secs(10)) + "\n";
+    let banner = server.line(Duration::from_secs(10)) + "\n";
     let url = banner
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -129,7 +130,7 @@ fn the_binary_serves_and_logs_each_request() {
         .to_string();
     let (status, _, _) = get(&format!("{url}/br/metadata.json"));
     let (missing, _, _) = get(&format!("{url}/zz/zz.gif"));
-    let log = server.kill();
+    let log = server.kill().stderr;
     assert_eq!((status, missing), (200, 404));
     settings().bind(|| {
         let mut settings = insta::Settings::clone_current();
@@ -152,11 +153,7 @@ fn bad_options_are_one_line_and_exit_2() {
         &["--colour"],
     ] {
         let output = run(Command::new(SERVER).args(args));
-        assert_eq!(
-            String::from_utf8_lossy(&output.stderr).lines().count(),
-            1,
-            "{args:?}"
-        );
+        assert_eq!(output.stderr.lines().count(), 1, "{args:?}");
         report += &format!("{}\n{}", args.join(" "), transcript(&output));
     }
     insta::assert_snapshot!(report);
@@ -520,12 +517,12 @@ fn raise_open_file_limit(wanted: usize) -> usize {
 #[cfg(unix)]
 #[test]
 fn out_of_file_descriptors_the_server_says_so_once_and_recovers() {
-    let server = Running::start(
+    let mut server = Running::start(
         Command::new("/bin/sh")
             .args(["-c", r#"ulimit -n 32 && exec "$0" "$@""#])
             .args([SERVER, "--port", "0", "--header-timeout", "600"]),
     );
-    let banner = server.line_within(Duration::from_secs(10));
+    let banner = server.line(Duration::from_secs(10));
     let url = banner
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -543,7 +540,7 @@ fn out_of_file_descriptors_the_server_says_so_once_and_recovers() {
     std::thread::sleep(Duration::from_millis(300));
     let (status, _, _) = get(&format!("{url}/cn/metadata.json"));
     assert_eq!(status, 200);
-    let log = server.kill();
+    let log = server.kill().stderr;
     let said: Vec<&str> = log
         .lines()
         .filter(|l| l.contains("cannot accept"))

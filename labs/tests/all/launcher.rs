@@ -7,14 +7,14 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use support::{Piped, labs, run};
+use support::{Running, labs, report, run};
 
 /// Snapshots the piped run of `labs ARGS`, which must end within `secs`.
 fn snapshot(name: &str, args: &[&str], secs: u64) {
     let output = run(labs(args), secs);
     insta::assert_snapshot!(
         name,
-        format!("$ labs {}\n{}", args.join(" "), output.report())
+        format!("$ labs {}\n{}", args.join(" "), report(&output))
     );
 }
 
@@ -27,7 +27,7 @@ fn list_marks_legacy_and_experiments() {
 fn with_no_arguments_and_no_terminal_it_lists() {
     let default = run(labs(&[]), 10);
     let list = run(labs(&["list"]), 10);
-    assert_eq!(default.code, Some(0));
+    assert_eq!(default.status.code(), Some(0));
     assert_eq!(default.stdout, list.stdout);
 }
 
@@ -45,7 +45,7 @@ fn unknown_names_are_one_line_closest_first_and_exit_2() {
     let mut report = String::new();
     for args in commands {
         let output = run(labs(args), 10);
-        assert_eq!(output.code, Some(2), "{args:?}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert_eq!(
             output.stderr.lines().count(),
             1,
@@ -77,7 +77,7 @@ fn typed_names_and_values_come_back_short_and_escaped() {
         let output = run(labs(args), 300);
         let what: Vec<String> = args.iter().map(|arg| labs::cli::echo(arg)).collect();
         let stderr: String = output.stderr.chars().take(300).collect();
-        assert_eq!(output.code, Some(2), "{what:?}: {stderr:?}");
+        assert_eq!(output.status.code(), Some(2), "{what:?}: {stderr:?}");
         assert_eq!(output.stderr.lines().count(), 1, "{what:?}: {stderr:?}");
         // The names a lab has may follow: short, but more than the value.
         assert!(output.stderr.len() < 400, "{what:?}: {stderr:?}");
@@ -140,7 +140,7 @@ fn compare_runs_every_variant_and_diffs_their_normalised_output() {
         ),
         STRIPS,
     ]}, {
-        insta::assert_snapshot!("compare-spinner-diff", format!("$ labs {}\n{}", args.join(" "), output.report()));
+        insta::assert_snapshot!("compare-spinner-diff", format!("$ labs {}\n{}", args.join(" "), report(&output)));
     });
 }
 
@@ -170,7 +170,7 @@ fn compare_shows_outputs_side_by_side_in_bands() {
 fn compare_as_diffs_against_the_first() {
     let args = ["compare", "native-coros", "demo1", "demo2", "--diff"];
     let output = run(labs(&args), 120);
-    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", output.stderr);
     assert!(output.stdout.starts_with("== demo1\n"), "{}", output.stdout);
     assert!(
         output
@@ -200,7 +200,7 @@ fn doctor_reports_each_check_and_fails_on_a_taken_port() {
         (r"port \d+", "port [N]"),
         (r"(?m)^[✔✘-] .*(free|disk).*$", "[the disk check: depends on this machine]"),
     ]}, {
-        insta::assert_snapshot!("doctor-no-build", format!("$ labs doctor --no-build --port [N]\n{}", output.report()));
+        insta::assert_snapshot!("doctor-no-build", format!("$ labs doctor --no-build --port [N]\n{}", report(&output)));
     });
 }
 
@@ -213,11 +213,11 @@ fn doctor_piped_says_the_terminal_was_not_checked_and_passes() {
             .stdout
             .contains("\n- the terminal was not checked (the output is not a terminal)"),
         "{}",
-        output.report()
+        report(&output)
     );
     // Every check passes or is skipped, but the disk depends on this machine.
     if !output.stdout.contains("\n✘ only ") {
-        assert_eq!(output.code, Some(0), "{}", output.report());
+        assert_eq!(output.status.code(), Some(0), "{}", report(&output));
         assert!(output.stdout.ends_with("\nReady.\n"), "{}", output.stdout);
     }
 }
@@ -234,9 +234,9 @@ fn doctor_build_check_builds_a_lab_offline() {
             .stdout
             .contains("\n✔ every binary of native-coros builds offline (6 binaries)\n"),
         "{}",
-        output.report()
+        report(&output)
     );
-    assert_eq!(output.code, Some(1), "the taken port fails");
+    assert_eq!(output.status.code(), Some(1), "the taken port fails");
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn run_builds_and_runs_the_variant_passing_its_options() {
         labs(&["run", "spinner", "thread", "--", "--seconds", "abc"]),
         300,
     );
-    assert_eq!(output.code, Some(2));
+    assert_eq!(output.status.code(), Some(2));
     assert!(output.stderr.contains("--seconds"), "{}", output.stderr);
 }
 
@@ -254,18 +254,18 @@ fn run_builds_and_runs_the_variant_passing_its_options() {
 fn watch_runs_again_when_the_source_is_saved() {
     let lab = labs::catalog::Catalog::load();
     let source = lab.lab("native-coros").unwrap().source("demo1").unwrap();
-    let mut watch = Piped::start(labs(&["watch", "native-coros", "demo1"]));
+    let watch = Running::start(&mut labs(&["watch", "native-coros", "demo1"]));
     let runs = |stdout: &str| stdout.matches("main: calling delegating()").count();
     let waiting = |stderr: &str| stderr.matches("waiting for a save").count();
     // The first run may build the lab.
-    watch.wait_until(300, "first run", |out, err| {
+    watch.wait_until("first run", Duration::from_secs(300), |out, err| {
         runs(out) == 1 && waiting(err) == 1
     });
     // Saving without a change, as an editor may: only the time changes. Set
     // a second back, not forward, so that cargo does not rebuild the lab.
     let before = fs::metadata(&source).unwrap().modified().unwrap();
     touch(&source, before - Duration::from_secs(1));
-    watch.wait_until(120, "second run", |out, err| {
+    watch.wait_until("second run", Duration::from_secs(120), |out, err| {
         runs(out) == 2 && waiting(err) == 2
     });
     touch(&source, before);
@@ -292,7 +292,7 @@ fn touch(path: &Path, time: SystemTime) {
 #[test]
 fn serve_passes_help_to_the_flag_server() {
     let output = run(labs(&["serve", "--help"]), 300);
-    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", output.stderr);
     assert!(output.stdout.contains("--bind <IP>"), "{}", output.stdout);
 }
 
@@ -305,11 +305,13 @@ fn free_port() -> String {
 #[test]
 fn serve_prints_the_urls_for_the_room_then_serves() {
     let port = free_port();
-    let mut serve = Piped::start(labs(&["serve", "--bind", "0.0.0.0", "--port", &port]));
+    let serve = Running::start(&mut labs(&["serve", "--bind", "0.0.0.0", "--port", &port]));
     // The first run may build the flag server.
-    serve.wait_until(300, "the server's first line", |out, _| {
-        out.contains("Serving 194 flags")
-    });
+    serve.wait_until(
+        "the server's first line",
+        Duration::from_secs(300),
+        |out, _| out.contains("Serving 194 flags"),
+    );
     let output = serve.kill();
     let lines: Vec<&str> = output.stdout.lines().collect();
     // One URL per address this machine has on a network (none in a sandbox
@@ -342,11 +344,13 @@ fn serve_prints_the_urls_for_the_room_then_serves() {
 
 #[test]
 fn serve_on_port_0_prints_the_port_the_server_got() {
-    let mut serve = Piped::start(labs(&["serve", "--port", "0"]));
+    let serve = Running::start(&mut labs(&["serve", "--port", "0"]));
     // The first run may build the flag server.
-    serve.wait_until(300, "the server's first line", |out, _| {
-        out.contains("Serving 194 flags")
-    });
+    serve.wait_until(
+        "the server's first line",
+        Duration::from_secs(300),
+        |out, _| out.contains("Serving 194 flags"),
+    );
     let output = serve.kill();
     let first = output.stdout.lines().next().unwrap_or_default();
     let port = first
@@ -373,7 +377,12 @@ fn serve_with_options_the_server_refuses_prints_only_its_error() {
         let mut argv = vec!["serve"];
         argv.extend(args);
         let output = run(labs(&argv), 300);
-        assert_eq!(output.code, Some(2), "{args:?}: {}", output.report());
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            report(&output)
+        );
         assert_eq!(output.stdout, "", "{args:?}");
         assert_eq!(
             output.stderr.lines().count(),
@@ -388,7 +397,7 @@ fn serve_with_options_the_server_refuses_prints_only_its_error() {
 fn serve_on_a_taken_port_says_so_in_one_line() {
     let (_listener, port) = busy_port();
     let output = run(labs(&["serve", "--port", &port]), 300);
-    assert_eq!(output.code, Some(1));
+    assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty(), "{}", output.stdout);
     let stderr = output.stderr.replace(&port, "[N]");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -407,7 +416,7 @@ fn piped_output_has_no_escape_codes() {
         &["diff", "spinner", "tokio", "smol", "--side-by-side"],
     ] {
         let output = run(labs(args), 10);
-        assert_eq!(output.code, Some(0), "{args:?}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
         assert!(
             !output.stdout.contains('\x1b'),
             "{args:?}: {}",
@@ -480,7 +489,7 @@ fn timeline_draws_the_variants_one_under_the_other_on_one_scale() {
     ];
     let output = run(labs(&args), 300);
     let stdout = &output.stdout;
-    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", output.stderr);
     assert!(!stdout.contains('\x1b'), "{stdout}");
     // Each variant's output, then the pictures under one legend.
     for text in [
@@ -525,7 +534,7 @@ fn timeline_writes_a_self_contained_page_and_a_trace() {
     let output = run(labs(&args), 300);
     let (html, json) = (fs::read_to_string(&page), fs::read_to_string(&trace));
     fs::remove_dir_all(&folder).ok();
-    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", output.stderr);
     assert!(output.stdout.contains("\nwrote "), "{}", output.stdout);
     assert!(!output.stdout.contains("one column ="), "{}", output.stdout);
     let html = html.expect("the page is written");
@@ -552,7 +561,7 @@ fn timeline_refuses_bad_names_and_files_and_reports_failed_variants() {
     let mut report = String::new();
     for args in commands {
         let output = run(labs(args), 10);
-        assert_eq!(output.code, Some(2), "{args:?}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert_eq!(
             output.stderr.lines().count(),
             1,
@@ -569,7 +578,7 @@ fn timeline_refuses_bad_names_and_files_and_reports_failed_variants() {
         labs(&["timeline", "spinner", "thread", "--", "--seconds", "99"]),
         300,
     );
-    assert_eq!(output.code, Some(1));
+    assert_eq!(output.status.code(), Some(1));
     assert!(
         output
             .stdout
@@ -599,7 +608,7 @@ fn compare_draws_a_timeline_strip_per_variant() {
     ];
     let output = run(labs(&args), 300);
     let stdout = &output.stdout;
-    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", output.stderr);
     let (outputs, strips) = stdout
         .split_once("\nTimelines (labs timeline draws them in full)\n")
         .expect("a timeline section");
@@ -627,14 +636,16 @@ fn compare_draws_a_timeline_strip_per_variant() {
 /// instead (labs/labs.toml), which end by themselves, a crash included.
 #[test]
 fn compare_supervisor_runs_the_short_programs_of_the_catalog_and_ends() {
-    let mut piped = Piped::start(labs(&["compare", "supervisor", "--width", "1000"]));
+    let piped = Running::start(&mut labs(&["compare", "supervisor", "--width", "1000"]));
     // The first run may build the supervisor lab.
-    piped.wait_until(300, "the first variant's run", |_, stderr| {
-        stderr.contains("running supervisor-thread (1 of 5)")
-    });
-    let output = piped.finish(60);
+    piped.wait_until(
+        "the first variant's run",
+        Duration::from_secs(300),
+        |_, stderr| stderr.contains("running supervisor-thread (1 of 5)"),
+    );
+    let output = piped.finish(Duration::from_secs(60));
     let (stdout, stderr) = (&output.stdout, &output.stderr);
-    assert_eq!(output.code, Some(0), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.starts_with("each with --restarts 1 'ok=supervisor-worker --lines 3 "),
         "{stderr}"
@@ -676,13 +687,15 @@ fn timeline_asks_each_server_to_stop_after_its_time() {
         "--port",
         "0",
     ];
-    let mut piped = Piped::start(labs(&args));
-    piped.wait_until(300, "the first variant's run", |_, stderr| {
-        stderr.contains("running charfinder-thread (1 of 2)")
-    });
-    let output = piped.finish(60);
+    let piped = Running::start(&mut labs(&args));
+    piped.wait_until(
+        "the first variant's run",
+        Duration::from_secs(300),
+        |_, stderr| stderr.contains("running charfinder-thread (1 of 2)"),
+    );
+    let output = piped.finish(Duration::from_secs(60));
     let stdout = &output.stdout;
-    assert_eq!(output.code, Some(0), "{}", output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{}", output.stderr);
     assert!(
         output
             .stderr

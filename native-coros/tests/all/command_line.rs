@@ -72,7 +72,7 @@ fn a_closed_stdout_ends_every_program_quietly_with_141() {
         (CHESS, &[]),
     ];
     for (binary, args) in runs {
-        labs::testkit::assert_closed_pipe(binary, args);
+        labs::testkit::assert_closed_pipe(Command::new(binary).args(args));
     }
 }
 
@@ -141,9 +141,10 @@ fn demo2_ends_quietly_when_its_reader_goes_away_after_the_quiet_poll() {
     }
     drop(reader);
 
-    let (status, stderr) = support::wait_with_stderr(child, "demo2");
-    assert_eq!(status.code(), Some(141), "{stderr}");
-    assert_eq!(stderr, "");
+    let until = Instant::now() + support::DEADLINE;
+    let output = labs::testkit::wait_with_output(child, until, &"demo2");
+    assert_eq!(output.status.code(), Some(141), "{}", output.stderr);
+    assert_eq!(output.stderr, "");
 }
 
 fn name(binary: &str) -> &str {

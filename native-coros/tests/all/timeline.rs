@@ -18,7 +18,6 @@ fn record(program: &str) -> (String, String, Recording) {
     let mut command = Command::new(program);
     command.arg("--virtual-time");
     let (output, recording) = run_with_timeline(&mut command, DEADLINE);
-    assert!(output.status.success(), "{program}: {output:?}");
     let mut polls: Vec<_> = ["A", "B", "C"]
         .iter()
         .flat_map(|name| recording.events_named(name))

@@ -145,7 +145,7 @@ fn worker_processes_never_outlive_their_parent() {
         .unwrap();
     let started = Instant::now();
     let children = loop {
-        let children = children_of(parent.id());
+        let children = testkit::children_of(parent.id());
         if children.len() == 2 {
             break children;
         }
@@ -163,58 +163,11 @@ fn worker_processes_never_outlive_their_parent() {
     );
     parent.kill().unwrap();
     parent.wait().unwrap();
-    let killed = Instant::now();
-    while children.iter().any(|&pid| alive(pid)) {
-        if killed.elapsed() > Duration::from_millis(1500) {
-            for pid in &children {
-                let _ = run(
-                    Command::new("kill").args(["-9", &pid.to_string()]),
-                    DEADLINE,
-                );
-            }
-            panic!(
-                "worker processes {children:?} still running 1.5 s after their parent was killed"
-            );
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The process ids whose parent is `pid`, from `ps` (Linux and macOS).
-#[cfg(unix)]
-fn children_of(pid: u32) -> Vec<u32> {
-    processes()
-        .into_iter()
-        .filter(|&(_, ppid, _)| ppid == pid)
-        .map(|(pid, _, _)| pid)
-        .collect()
-}
-
-/// Whether `pid` runs (a zombie, dead but not yet reaped, does not).
-#[cfg(unix)]
-fn alive(pid: u32) -> bool {
-    processes()
-        .into_iter()
-        .any(|(p, _, state)| p == pid && !state.starts_with('Z'))
-}
-
-/// Every process as (pid, parent pid, state), from `ps`, with a deadline.
-#[cfg(unix)]
-fn processes() -> Vec<(u32, u32, String)> {
-    let output = run(
-        Command::new("ps").args(["-A", "-o", "pid=,ppid=,stat="]),
-        Duration::from_secs(10),
+    testkit::assert_all_end(
+        &children,
+        Duration::from_millis(1500),
+        "worker processes whose parent was killed:",
     );
-    output
-        .stdout
-        .lines()
-        .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            let pid = words.next()?.parse().ok()?;
-            let ppid = words.next()?.parse().ok()?;
-            Some((pid, ppid, words.next().unwrap_or_default().to_string()))
-        })
-        .collect()
 }
 
 /// The benchmark on the short list, one run each, up to 2 workers: a row
@@ -328,11 +281,11 @@ fn bad_options_are_one_line_and_exit_2() {
 #[test]
 fn a_closed_pipe_ends_every_program_quietly() {
     for program in [SEQUENTIAL, THREADS, PROCESSES, RAYON] {
-        testkit::assert_closed_pipe(
-            program,
-            &[&format!("--numbers={SHORT_LIST}"), "--workers=2"]
-                [..if program == SEQUENTIAL { 1 } else { 2 }],
-        );
+        let args = [&format!("--numbers={SHORT_LIST}"), "--workers=2"];
+        let args = &args[..if program == SEQUENTIAL { 1 } else { 2 }];
+        testkit::assert_closed_pipe(Command::new(program).args(args));
     }
-    testkit::assert_closed_pipe(env!("CARGO_BIN_EXE_primes-tokio"), &["--number", "1000003"]);
+    testkit::assert_closed_pipe(
+        Command::new(env!("CARGO_BIN_EXE_primes-tokio")).args(["--number", "1000003"]),
+    );
 }

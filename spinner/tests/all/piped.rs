@@ -151,5 +151,7 @@ fn every_variant_rejects_bad_input_the_same_way() {
 #[cfg(unix)]
 #[test]
 fn a_closed_pipe_ends_the_program_quietly() {
-    for_every_variant(|program| testkit::assert_closed_pipe(program, &["--seconds", "2"]));
+    for_every_variant(|program| {
+        testkit::assert_closed_pipe(Command::new(program).args(["--seconds", "2"]))
+    });
 }

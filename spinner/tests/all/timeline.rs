@@ -16,8 +16,7 @@ const LONG_POLL: u64 = 800_000_000; // 0.8 s, in nanoseconds
 fn record(program: &str, env: &[(&str, &str)]) -> Recording {
     let mut command = Command::new(program);
     command.args(["--seconds", "1"]).envs(env.iter().copied());
-    let (output, recording) = run_with_timeline(&mut command, DEADLINE);
-    assert!(output.status.success(), "{program}: {output:?}");
+    let (_, recording) = run_with_timeline(&mut command, DEADLINE);
     recording
 }
 

@@ -9,54 +9,17 @@
 
 use crate::support;
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use labs::testkit::Running;
 use support::{DEADLINE, RUNTIMES, bin};
 
-/// Starts `variant`, and returns it with its stdout, line by line.
-fn start(variant: &str, args: &[&str]) -> (Child, mpsc::Receiver<String>) {
-    let mut child = Command::new(bin(variant))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let (send, lines) = mpsc::channel();
-    thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            if send.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    (child, lines)
-}
-
-/// Waits for the line `wanted`; returns every line up to it.
-fn wait_for(lines: &mpsc::Receiver<String>, wanted: &str) -> Vec<String> {
-    let mut seen = Vec::new();
-    while let Ok(line) = lines.recv_timeout(DEADLINE) {
-        let found = line == wanted;
-        seen.push(line);
-        if found {
-            return seen;
-        }
-    }
-    panic!("no line {wanted:?} in {seen:?}");
-}
-
-fn interrupt(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(status.is_ok_and(|status| status.success()));
+/// Starts `variant` with `args`.
+fn start(variant: &str, args: &[&str]) -> Running {
+    Running::start(Command::new(bin(variant)).args(args))
 }
 
 #[test]
@@ -66,10 +29,10 @@ fn ctrl_c_during_with_connection_leaves_the_server_saying_vanished() {
             scope.spawn(move || {
                 let server = streams::Server::start(0, Duration::from_millis(300)).unwrap();
                 let addr = server.addr().to_string();
-                let (mut child, lines) = start(runtime, &["--server", &addr, "--rows", "3"]);
-                wait_for(&lines, "  1 alfa");
-                interrupt(&child);
-                let status = labs::testkit::wait(&mut child, Instant::now() + DEADLINE, &runtime);
+                let mut child = start(runtime, &["--server", &addr, "--rows", "3"]);
+                child.wait_for_line(|line| line == "  1 alfa", DEADLINE);
+                child.signal("INT");
+                let status = child.finish(DEADLINE).status;
                 assert_eq!(status.signal(), Some(2), "{runtime}: {status:?}");
                 // Killed after row 1: the server is writing row 2 or 3 (or,
                 // on a machine stalled for a second, waiting for a query).
@@ -90,19 +53,24 @@ fn ctrl_c_in_the_race_stops_reading_and_says_goodbye() {
         for runtime in RUNTIMES {
             scope.spawn(move || {
                 let variant = format!("{runtime}-select");
-                let (mut child, lines) = start(&variant, &["--rows", "3", "--drip", "300"]);
-                wait_for(&lines, "  1 alfa");
-                interrupt(&child);
-                let status = labs::testkit::wait(&mut child, Instant::now() + DEADLINE, &variant);
-                let rest: Vec<String> = lines.iter().collect();
-                assert_eq!(status.code(), Some(130), "{variant}: {rest:?}");
+                let mut child = start(&variant, &["--rows", "3", "--drip", "300"]);
+                child.wait_for_line(|line| line == "  1 alfa", DEADLINE);
+                child.signal("INT");
+                let out = child.finish(DEADLINE);
+                let rest: Vec<&str> = out
+                    .stdout
+                    .lines()
+                    .skip_while(|line| *line != "  1 alfa")
+                    .skip(1)
+                    .collect();
+                assert_eq!(out.status.code(), Some(130), "{variant}: {rest:?}");
                 assert!(
                     rest.iter()
                         .any(|line| line.starts_with("stopped by Ctrl-C, ")),
                     "{variant}: {rest:?}"
                 );
                 assert_eq!(
-                    rest.last().map(String::as_str),
+                    rest.last().copied(),
                     Some("server log: connection 1: said goodbye (QUIT) after 1 query"),
                     "{variant}"
                 );

@@ -210,7 +210,11 @@ fn bad_options_get_one_line_and_status_2() {
 #[cfg(unix)]
 #[test]
 fn a_closed_pipe_ends_quietly() {
+    use std::process::Command;
+
     for variant in ["thread", "tokio", "smol-select", "async-std-generators"] {
-        labs::testkit::assert_closed_pipe(support::bin(variant), &["--drip", "0"]);
+        labs::testkit::assert_closed_pipe(
+            Command::new(support::bin(variant)).args(["--drip", "0"]),
+        );
     }
 }

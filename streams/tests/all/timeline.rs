@@ -16,8 +16,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 fn record(program: &str, args: &[&str]) -> Recording {
     let mut command = Command::new(program);
     command.args(args);
-    let (output, recording) = run_with_timeline(&mut command, DEADLINE);
-    assert!(output.status.success(), "{program}: {output:?}");
+    let (_, recording) = run_with_timeline(&mut command, DEADLINE);
     recording
 }
 

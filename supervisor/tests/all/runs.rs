@@ -10,6 +10,7 @@
 
 use crate::support;
 
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::{DEADLINE, Supervised, VARIANTS, WORKER, binary, pinned};
@@ -75,7 +76,7 @@ fn a_stop_request_asks_each_child_then_kills_what_is_left_after_the_grace_period
         let mut run = Supervised::start(variant, &["--grace", "1", &polite, &stubborn]);
         run.wait_for("polite | line 1 of", DEADLINE);
         run.wait_for("stubborn | line 1 of", DEADLINE);
-        run.signal(libc::SIGTERM);
+        run.signal("TERM");
         let (code, output) = run.finish();
         assert_eq!(code, 143, "supervisor-{variant}: 128 + SIGTERM\n{output}");
         let said: String = output
@@ -95,48 +96,15 @@ fn a_second_ctrl_c_kills_at_once() {
         // request can end this run in time.
         let mut run = Supervised::start(variant, &["--grace", "60", &stubborn]);
         run.wait_for("stubborn | line 1 of", DEADLINE);
-        run.signal(libc::SIGINT);
+        run.signal("INT");
         run.wait_for("asked to stop (SIGTERM)", DEADLINE);
-        run.signal(libc::SIGINT);
+        run.signal("INT");
         let (code, output) = run.finish_squeezed();
         assert_eq!(code, 130, "supervisor-{variant}: 128 + SIGINT\n{output}");
         assert!(
             output.contains("stubborn killed at the second stop request: signal: 9 (SIGKILL)"),
             "supervisor-{variant}:\n{output}"
         );
-    }
-}
-
-/// The processes whose parent is `pid`, from /proc.
-#[cfg(target_os = "linux")]
-fn children_of(pid: u32) -> Vec<u32> {
-    let mut children = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
-            continue;
-        };
-        // pid (comm) state ppid ...: comm may hold spaces, so after the last ')'.
-        let after = &stat[stat.rfind(')').unwrap() + 1..];
-        let ppid: u32 = after.split_whitespace().nth(1).unwrap().parse().unwrap();
-        if ppid == pid {
-            children.push(child);
-        }
-    }
-    children
-}
-
-/// Whether process `pid` is still running (not gone, not a zombie).
-#[cfg(target_os = "linux")]
-fn running(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            let after = &stat[stat.rfind(')').unwrap() + 1..];
-            after.split_whitespace().next() != Some("Z")
-        }
-        Err(_) => false,
     }
 }
 
@@ -149,21 +117,12 @@ fn children_die_with_a_supervisor_killed_with_kill_9() {
         let mut run = Supervised::start(variant, &[&polite, &stubborn]);
         run.wait_for("polite | line 1 of", DEADLINE);
         run.wait_for("stubborn | line 1 of", DEADLINE);
-        let children = children_of(run.pid());
+        let children = labs::testkit::children_of(run.pid());
         assert_eq!(children.len(), 2, "supervisor-{variant}: {children:?}");
-        run.signal(libc::SIGKILL);
-        let _ = run.child.wait();
-        let until = Instant::now() + Duration::from_secs(10);
-        while children.iter().any(|&child| running(child)) {
-            if Instant::now() > until {
-                for &child in &children {
-                    // SAFETY: kill only reads its arguments.
-                    unsafe { libc::kill(child as libc::pid_t, libc::SIGKILL) };
-                }
-                panic!("supervisor-{variant}: orphans left (now killed): {children:?}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        run.signal("KILL");
+        run.wait_for_end();
+        let orphans = format!("supervisor-{variant}: orphans");
+        labs::testkit::assert_all_end(&children, Duration::from_secs(10), &orphans);
     }
 }
 
@@ -177,12 +136,12 @@ fn reading_one_pipe_then_the_other_deadlocks_once_a_pipe_is_full() {
     run.assert_quiet_for(Duration::from_millis(1500));
     #[cfg(target_os = "linux")]
     {
-        let children = children_of(run.pid());
+        let children = labs::testkit::children_of(run.pid());
         assert_eq!(children.len(), 1, "the child is stuck, not ended");
         let wchan = std::fs::read_to_string(format!("/proc/{}/wchan", children[0]));
         eprintln!("the child waits in the kernel in {wchan:?}");
     }
-    run.signal(libc::SIGTERM);
+    run.signal("TERM");
     let (code, output) = run.finish_squeezed();
     assert_eq!(code, 143, "{output}");
     assert!(output.contains("w * stopped when asked"), "{output}");
@@ -216,7 +175,7 @@ fn a_100_mb_line_is_cut_and_memory_stays_bounded() {
         let mut run = Supervised::start(variant, &[&flood]);
         run.wait_for("flood | line 1 of 2", DEADLINE);
         let peak = peak_memory(run.pid());
-        run.signal(libc::SIGTERM);
+        run.signal("TERM");
         let (code, output) = run.finish();
         assert_eq!(code, 143, "supervisor-{variant}");
         assert!(
@@ -260,5 +219,5 @@ fn bad_command_lines_get_one_line_and_status_2() {
 
 #[test]
 fn a_closed_stdout_ends_it_quietly() {
-    labs::testkit::assert_closed_pipe(binary("tokio"), &["x=supervisor-worker"]);
+    labs::testkit::assert_closed_pipe(Command::new(binary("tokio")).arg("x=supervisor-worker"));
 }

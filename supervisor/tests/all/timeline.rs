@@ -12,8 +12,8 @@ use crate::support;
 use std::process::Command;
 use std::time::Duration;
 
-use labs::testkit::run_with_timeline;
-use labs::timeline::{Kind, Recording, from_chrome_json};
+use labs::testkit::{TimelineFile, run_with_timeline};
+use labs::timeline::{Kind, Recording};
 use support::{DEADLINE, Supervised, WORKER, binary};
 
 /// Two short children.
@@ -26,8 +26,7 @@ const CHILDREN: [&str; 2] = [
 fn record(variant: &str) -> Recording {
     let mut command = Command::new(binary(variant));
     command.args(CHILDREN).env_remove("CARGO");
-    let (output, recording) = run_with_timeline(&mut command, DEADLINE);
-    assert!(output.status.success(), "supervisor-{variant}: {output:?}");
+    let (_, recording) = run_with_timeline(&mut command, DEADLINE);
     recording
 }
 
@@ -40,15 +39,10 @@ fn record_signalled(
     args: &[&str],
     ready: &str,
     quiet: Duration,
-    signal: i32,
+    signal: &str,
 ) -> (i32, Recording) {
-    let dir = std::env::temp_dir().join(format!(
-        "supervisor-timeline-{variant}-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("run.json");
-    let option = format!("--timeline={}", file.display());
+    let file = TimelineFile::new();
+    let option = file.option();
     let mut all = args.to_vec();
     all.push(&option);
     let mut run = Supervised::start(variant, &all);
@@ -58,11 +52,8 @@ fn record_signalled(
     }
     run.signal(signal);
     let (code, output) = run.finish();
-    let text = std::fs::read_to_string(&file);
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = text.unwrap_or_else(|err| panic!("no timeline ({err}):\n{output}"));
-    let mut recordings = from_chrome_json(&text).expect("the timeline reads back");
-    (code, recordings.remove(0))
+    let recording = file.read().unwrap_or_else(|err| panic!("{err}:\n{output}"));
+    (code, recording)
 }
 
 /// A task per child: each `supervise` is polled on the runtime's workers,
@@ -102,13 +93,8 @@ fn threads_run_one_supervise_each() {
 fn the_stuck_child_leaves_its_task_unpolled() {
     let flood = format!("w={WORKER} --stderr-bytes 200000 --lines 1 --every 0");
     let quiet = Duration::from_secs(2);
-    let (code, recording) = record_signalled(
-        "tokio-sequential",
-        &[&flood],
-        "runs w",
-        quiet,
-        libc::SIGTERM,
-    );
+    let (code, recording) =
+        record_signalled("tokio-sequential", &[&flood], "runs w", quiet, "TERM");
     assert_eq!(code, 143);
     let polls = recording.events_named("supervise");
     let longest_gap = polls
@@ -128,7 +114,7 @@ fn the_stuck_child_leaves_its_task_unpolled() {
 fn ctrl_c_still_writes_the_picture() {
     let long = format!("w={WORKER} --lines 100 --every 1");
     let quiet = Duration::ZERO;
-    let (code, recording) = record_signalled("thread", &[&long], "w | line 1", quiet, libc::SIGINT);
+    let (code, recording) = record_signalled("thread", &[&long], "w | line 1", quiet, "INT");
     assert_eq!(code, 130);
     assert_eq!(
         recording.events_named("supervise").len(),

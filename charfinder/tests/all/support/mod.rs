@@ -2,13 +2,13 @@
 //! a deadline, and plain TCP clients with timeouts.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::ops::{Deref, DerefMut};
+use std::process::Command;
+use std::time::Duration;
+
+use labs::testkit::Running;
 
 /// How long anything in a test may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(20);
@@ -17,116 +17,60 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 /// the tests running at once.
 const OPEN_FILES_WANTED: u64 = 4096;
 
-/// A server binary running in the background; killed when dropped.
-pub struct Running {
-    child: Child,
+/// A server binary running in the background, and where it listens;
+/// killed when dropped. It is a [`Running`] program too: its output, its
+/// end, signals.
+pub struct Server {
+    process: Running,
     pub addr: SocketAddr,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
 }
 
-/// Collects a child's pipe into a string, on its own thread.
-fn collect(
-    pipe: impl Read + Send + 'static,
-    into: Arc<Mutex<String>>,
-    banner: Option<mpsc::Sender<String>>,
-) -> thread::JoinHandle<()> {
-    thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            let Ok(line) = line else { break };
-            if let Some(banner) = &banner {
-                let _ = banner.send(line.clone());
-            }
-            let mut text = into.lock().unwrap();
-            text.push_str(&line);
-            text.push('\n');
-        }
-    })
-}
-
-impl Running {
+impl Server {
     /// Starts `bin` with `args` (plus `--port 0`) and waits for the banner
     /// that says where it listens.
-    pub fn start(bin: &str, args: &[&str]) -> Running {
+    pub fn start(bin: &str, args: &[&str]) -> Server {
         let mut command = Command::new(bin);
         command.args(["--port", "0"]).args(args);
-        Running::spawn(command, bin)
+        Server::spawn(command)
     }
 
-    /// [`Running::start`] with a limit of `files` open files (the shell's
+    /// [`Server::start`] with a limit of `files` open files (the shell's
     /// `ulimit -n`), to see what the server does when it runs out.
     #[cfg(unix)]
-    pub fn start_with_open_files(bin: &str, args: &[&str], files: u32) -> Running {
+    pub fn start_with_open_files(bin: &str, args: &[&str], files: u32) -> Server {
         let mut command = Command::new("sh");
         command
             .arg("-c")
             .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
             .args([bin, "--port", "0"])
             .args(args);
-        Running::spawn(command, bin)
+        Server::spawn(command)
     }
 
-    pub fn spawn(mut command: Command, bin: &str) -> Running {
+    pub fn spawn(mut command: Command) -> Server {
         // The tests run side by side in one process, and together hold more
         // client sockets than the 256 files macOS allows by default.
         static RAISED: std::sync::Once = std::sync::Once::new();
         RAISED.call_once(|| {
             labs::platform::raise_open_files_limit(OPEN_FILES_WANTED);
         });
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|err| panic!("{bin}: {err}"));
-        let (stdout, stderr) = (Arc::default(), Arc::default());
-        let (banner, lines) = mpsc::channel();
-        collect(
-            child.stdout.take().unwrap(),
-            Arc::clone(&stdout),
-            Some(banner),
-        );
-        collect(child.stderr.take().unwrap(), Arc::clone(&stderr), None);
-        let mut running = Running {
-            child,
-            addr: "0.0.0.0:0".parse().unwrap(),
-            stdout,
-            stderr,
-        };
-        let start = Instant::now();
-        loop {
-            let left = DEADLINE.saturating_sub(start.elapsed());
-            let line = lines.recv_timeout(left).unwrap_or_else(|_| {
-                panic!("{bin}: no banner within {DEADLINE:?}: {}", running.stderr())
-            });
-            if let Some(rest) = line.split(" serving on ").nth(1) {
-                let addr = rest.trim_start_matches("http://");
-                let addr = addr
-                    .split(['/', ':', ' '])
-                    .take(2)
-                    .collect::<Vec<_>>()
-                    .join(":");
-                running.addr = addr.parse().unwrap();
-                return running;
-            }
+        let mut process = Running::start(&mut command);
+        let banner = process.wait_for_line(|line| line.contains(" serving on "), DEADLINE);
+        let rest = banner.split(" serving on ").nth(1).unwrap();
+        let addr = rest.trim_start_matches("http://");
+        let addr = addr
+            .split(['/', ':', ' '])
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(":");
+        Server {
+            process,
+            addr: addr.parse().unwrap(),
         }
-    }
-
-    /// The server's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
     }
 
     pub fn port(&self) -> u16 {
         self.addr.port()
-    }
-
-    pub fn stdout(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    pub fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
     }
 
     /// A client connection with read and write timeouts.
@@ -144,46 +88,19 @@ impl Running {
         let _ = stream.shutdown(Shutdown::Write);
         read_to_end(&mut stream)
     }
+}
 
-    /// Ctrl-C: SIGINT to the server process.
-    #[cfg(unix)]
-    pub fn interrupt(&self) {
-        let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+impl Deref for Server {
+    type Target = Running;
 
-    /// SIGTERM to the server process (what `kill` and service managers send).
-    #[cfg(unix)]
-    pub fn terminate(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the server to exit, at most `within`.
-    pub fn wait(&mut self, within: Duration) -> Option<ExitStatus> {
-        let start = Instant::now();
-        while start.elapsed() < within {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the pipe readers catch the last lines.
-                thread::sleep(Duration::from_millis(50));
-                return Some(status);
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        None
+    fn deref(&self) -> &Running {
+        &self.process
     }
 }
 
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Running {
+        &mut self.process
     }
 }
 
@@ -218,39 +135,6 @@ pub fn read_until(stream: &mut TcpStream, end: &str) -> String {
         }
     }
     String::from_utf8(bytes).unwrap()
-}
-
-/// Runs a binary to the end (at most [`DEADLINE`]): exit code, stdout, stderr.
-pub fn run(bin: &str, args: &[&str]) -> (Option<i32>, String, String) {
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (stdout, stderr) = (Arc::default(), Arc::default());
-    let readers = [
-        collect(child.stdout.take().unwrap(), Arc::clone(&stdout), None),
-        collect(child.stderr.take().unwrap(), Arc::clone(&stderr), None),
-    ];
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("{bin} {args:?} still running after {DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    };
-    for reader in readers {
-        let _ = reader.join();
-    }
-    let out = stdout.lock().unwrap().clone();
-    let err = stderr.lock().unwrap().clone();
-    (status.code(), out, err)
 }
 
 /// GETs `url` with a deadline: status, content type, body.

@@ -2,13 +2,14 @@
 //! binaries with a deadline, output clean-up.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+pub use labs::testkit::{Output, assert_bad_args};
 
 /// How long any one run of a flags binary may take in a test: the slowest
 /// (a client against a 1 s server) needs about 1.5 s even on a busy machine.
@@ -76,24 +77,18 @@ pub fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-/// Runs `command` to its end with an empty stdin and its output captured.
-/// If it is still running after `limit`, it is killed and the test fails.
+/// Runs `command` to its end with an empty stdin and its output captured
+/// ([`labs::testkit::run`]), outside `cargo test` for the bench (which
+/// would build the clients under it).
 pub fn run_within(command: &mut Command, limit: Duration) -> Output {
     if command
         .get_program()
         .to_string_lossy()
         .contains("flags-bench")
     {
-        // Under `cargo test`, CARGO is set: the bench would build the clients.
         command.env_remove("CARGO");
     }
-    let child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
-    wait_within(child, limit, &format!("{command:?}"))
+    labs::testkit::run(command, limit)
 }
 
 /// [`run_within`] the usual [`DEADLINE`].
@@ -101,110 +96,15 @@ pub fn run(command: &mut Command) -> Output {
     run_within(command, DEADLINE)
 }
 
-/// Waits for `child` (whose stdout and stderr are piped or closed) and
-/// collects its output; kills it and fails the test after `limit`.
-pub fn wait_within(mut child: Child, limit: Duration, what: &str) -> Output {
-    let until = Instant::now() + limit;
-    let stdout = reader(child.stdout.take());
-    let stderr = reader(child.stderr.take());
-    let status = labs::testkit::wait(&mut child, until, &what);
-    Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
-}
-
-fn reader(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
-        }
-        bytes
-    })
-}
-
-/// A program that runs until the test is done with it (a server): killed
-/// when dropped, so a failing test leaves nothing running.
-pub struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Running {
-    /// Starts `command` with stdout read line by line and stderr piped.
-    pub fn start(command: &mut Command) -> Running {
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let (send, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in stdout.lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Running { child, lines }
-    }
-
-    /// The next line on its stdout; fails the test after `limit`.
-    pub fn line_within(&self, limit: Duration) -> String {
-        self.lines
-            .recv_timeout(limit)
-            .unwrap_or_else(|err| panic!("no line on stdout within {limit:?}: {err}"))
-    }
-
-    /// Kills it and returns what it wrote on stderr.
-    pub fn kill(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut log = String::new();
-        if let Some(mut stderr) = self.child.stderr.take() {
-            let _ = stderr.read_to_string(&mut log);
-        }
-        log
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs `command` with its stdout a pipe whose reading end is already
-/// closed (as `program | head -1` once `head` is gone), with a deadline.
-#[cfg(unix)]
-pub fn run_with_closed_stdout(command: &mut Command) -> Output {
-    use std::os::fd::{FromRawFd, OwnedFd};
-    let mut fds = [0; 2];
-    // SAFETY: `pipe` fills `fds` with two new descriptors, which we own.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe()");
-    let (read_end, write_end) =
-        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    drop(read_end);
-    let child = command
-        .env_remove("CARGO")
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(write_end))
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
-    wait_within(child, DEADLINE, &format!("{command:?}"))
-}
-
 /// Runs `command` with its stdout a pipe whose reader goes away after its
 /// first read (as `program | head -c 1` does), with a deadline of `limit`.
 /// The output's stdout is what that one read got.
 #[cfg(unix)]
 pub fn run_until_the_reader_is_gone(command: &mut Command, limit: Duration) -> Output {
+    use std::process::Stdio;
+    use std::time::Instant;
+
+    let until = Instant::now() + limit;
     let mut child = command
         .env_remove("CARGO")
         .stdin(Stdio::null())
@@ -217,9 +117,9 @@ pub fn run_until_the_reader_is_gone(command: &mut Command, limit: Duration) -> O
     let first = thread::spawn(move || {
         let mut bytes = [0; 256];
         let n = pipe.read(&mut bytes).unwrap_or(0);
-        bytes[..n].to_vec()
+        String::from_utf8_lossy(&bytes[..n]).into_owned()
     });
-    let mut output = wait_within(child, limit, &format!("{command:?}"));
+    let mut output = labs::testkit::wait_with_output(child, until, command);
     output.stdout = first.join().unwrap();
     output
 }
@@ -262,29 +162,6 @@ pub fn bad_numbers() -> Vec<String> {
     values
 }
 
-/// Runs each command line with a deadline and checks it is refused as bad
-/// input: exit status 2, exactly one line on stderr (short), nothing on
-/// stdout, no panic. Returns how many were checked.
-pub fn assert_bad_args(program: &str, argvs: &[Vec<String>]) -> usize {
-    for argv in argvs {
-        let output = run_within(Command::new(program).args(argv), Duration::from_secs(10));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let shown: Vec<String> = argv.iter().map(|a| a.chars().take(40).collect()).collect();
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{program} {shown:?}: {stderr}"
-        );
-        assert_eq!(stderr.lines().count(), 1, "{program} {shown:?}: {stderr}");
-        assert!(
-            !stderr.contains("panicked"),
-            "{program} {shown:?}: {stderr}"
-        );
-        assert!(output.stdout.is_empty(), "{program} {shown:?}");
-    }
-    argvs.len()
-}
-
 /// Exit code, stdout and stderr as one text for a snapshot.
 pub fn transcript(output: &Output) -> String {
     format!(
@@ -293,8 +170,8 @@ pub fn transcript(output: &Output) -> String {
             .status
             .code()
             .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        output.stdout,
+        output.stderr
     )
 }
 
@@ -306,6 +183,17 @@ pub fn settings() -> insta::Settings {
     settings.add_filter(r"\(os error \d+\)", "(os error [N])");
     settings.add_filter(r"port \d+ ", "port [PORT] ");
     settings
+}
+
+/// Reads a request's head, up to its blank line (for at most 5 s).
+fn read_head(stream: &mut std::net::TcpStream) -> String {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut byte = [0];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+        head.push(byte[0]);
+    }
+    String::from_utf8_lossy(&head).into_owned()
 }
 
 /// A server that answers every request with `answer`, byte for byte, then
@@ -320,12 +208,7 @@ pub fn canned_server(answer: Vec<u8>) -> String {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut head = Vec::new();
-                let mut byte = [0];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
-                    head.push(byte[0]);
-                }
+                read_head(&mut stream);
                 let _ = stream.write_all(answer);
             });
         }
@@ -348,13 +231,7 @@ pub fn closing_server(linger: Duration) -> String {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
             thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut head = Vec::new();
-                let mut byte = [0];
-                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head);
+                let head = read_head(&mut stream);
                 let path = head.split(' ').nth(1).unwrap_or("");
                 let gif = path
                     .strip_prefix("/flags/")

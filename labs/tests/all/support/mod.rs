@@ -3,11 +3,10 @@
 //! the test instead of the CI run.
 #![allow(dead_code)]
 
-use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use labs_pty::Collector;
+pub use labs::testkit::{Output, Running};
 
 pub const LABS: &str = env!("CARGO_BIN_EXE_labs");
 
@@ -18,107 +17,19 @@ pub fn labs(args: &[&str]) -> Command {
     command
 }
 
-/// What a piped run printed, and how it ended.
-pub struct Output {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Output {
-    /// Exit status, stdout and stderr, for a snapshot.
-    pub fn report(&self) -> String {
-        format!(
-            "exit status: {:?}\n----- stdout -----\n{}----- stderr -----\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// A piped child with its output collected.
-pub struct Piped {
-    pub child: Child,
-    pub stdout: Collector,
-    pub stderr: Collector,
-}
-
-impl Piped {
-    pub fn start(mut command: Command) -> Piped {
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the launcher");
-        let stdout = Collector::new(child.stdout.take().unwrap());
-        let stderr = Collector::new(child.stderr.take().unwrap());
-        Piped {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    /// Waits until `done(stdout, stderr)` holds, or kills and fails after `secs`.
-    pub fn wait_until(&mut self, secs: u64, what: &str, done: impl Fn(&str, &str) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        while !done(&self.stdout.text(), &self.stderr.text()) {
-            if Instant::now() > deadline {
-                self.child.kill().ok();
-                panic!(
-                    "no {what} within {secs} s\nstdout:\n{}\nstderr:\n{}",
-                    self.stdout.text(),
-                    self.stderr.text()
-                );
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Waits for the end, or kills and fails after `secs` (from now: a
-    /// `wait_until` before may have waited minutes for a first build).
-    pub fn finish(mut self, secs: u64) -> Output {
-        let deadline = Instant::now() + Duration::from_secs(secs);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            if Instant::now() > deadline {
-                self.child.kill().ok();
-                self.child.wait().ok();
-                panic!(
-                    "still running after {secs} s\nstdout:\n{}\nstderr:\n{}",
-                    self.stdout.text(),
-                    self.stderr.text()
-                );
-            }
-            thread::sleep(Duration::from_millis(20));
-        };
-        // A grandchild could keep a pipe open: reading has a deadline too.
-        let rest = |output: Collector| {
-            assert!(
-                output.wait_for_end(Duration::from_secs(10)),
-                "output still open 10 s after the end"
-            );
-            output.text()
-        };
-        Output {
-            code: status.code(),
-            stdout: rest(self.stdout),
-            stderr: rest(self.stderr),
-        }
-    }
-
-    /// Kills the child and collects what it printed, within 10 s.
-    pub fn kill(mut self) -> Output {
-        self.child.kill().unwrap();
-        self.finish(10)
-    }
+/// Exit status, stdout and stderr of a piped run, for a snapshot.
+pub fn report(output: &Output) -> String {
+    format!(
+        "exit status: {:?}\n----- stdout -----\n{}----- stderr -----\n{}",
+        output.status.code(),
+        output.stdout,
+        output.stderr
+    )
 }
 
 /// Runs `command` piped to its end, failing after `secs`.
-pub fn run(command: Command, secs: u64) -> Output {
-    Piped::start(command).finish(secs)
+pub fn run(mut command: Command, secs: u64) -> Output {
+    Running::start(&mut command).finish(Duration::from_secs(secs))
 }
 
 pub const ROWS: u16 = 24;

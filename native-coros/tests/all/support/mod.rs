@@ -5,10 +5,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-use std::io::Read;
-use std::process::{Child, Command, ExitStatus};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use insta::internals::Content;
 use labs::testkit::{self, Output};
@@ -28,19 +26,6 @@ pub const BINARIES: [&str; 6] = [DEMO1, DEMO2, DEMO3, LAUNCHPAD, WAKERS, CHESS];
 /// Runs `cmd` to its end, stdin empty, stdout and stderr captured.
 pub fn run(cmd: &mut Command) -> Output {
     testkit::run(cmd, DEADLINE)
-}
-
-/// Waits for `child` (its stderr piped) with the deadline; returns how it
-/// ended and what it wrote on stderr.
-pub fn wait_with_stderr(mut child: Child, what: &str) -> (ExitStatus, String) {
-    let mut pipe = child.stderr.take().expect("a piped stderr");
-    let stderr = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    });
-    let status = testkit::wait(&mut child, Instant::now() + DEADLINE, &what);
-    (status, stderr.join().expect("the stderr reader"))
 }
 
 /// What insta-cmd shows of a run, so that the snapshots read the same.

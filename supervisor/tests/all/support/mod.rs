@@ -3,11 +3,10 @@
 
 #![allow(dead_code)] // each test file uses its part
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use labs::testkit::Running;
 
 pub const VARIANTS: [&str; 4] = ["thread", "tokio", "async-std", "smol"];
 
@@ -29,112 +28,58 @@ pub const WORKER: &str = "supervisor-worker";
 /// A watchdog far longer than any run should take.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
-/// A supervisor running, its stdout read as lines.
+/// A supervisor running, its stdout read as lines; killed when dropped.
 pub struct Supervised {
-    pub child: Child,
-    lines: Receiver<String>,
-    pub seen: Vec<String>,
-    what: String,
+    run: Running,
 }
 
 impl Supervised {
     /// Starts `variant` with `args`, its output piped, outside `cargo run`
     /// (no `CARGO`: it builds nothing).
     pub fn start(variant: &str, args: &[&str]) -> Supervised {
-        let mut child = Command::new(binary(variant))
+        let mut command = Command::new(binary(variant));
+        command
             .args(args)
             .env_remove("CARGO")
-            .env_remove("NO_COLOR")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start supervisor-{variant}: {err}"));
-        let (tx, lines) = channel();
-        let stdout = child.stdout.take().expect("piped");
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { return };
-                if tx.send(line).is_err() {
-                    return;
-                }
-            }
-        });
+            .env_remove("NO_COLOR");
         Supervised {
-            child,
-            lines,
-            seen: Vec::new(),
-            what: format!("supervisor-{variant} {args:?}"),
+            run: Running::start(&mut command),
         }
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.run.pid()
     }
 
-    /// Reads lines until one contains `text`, spaces squeezed (`w | line
+    /// Waits for a line that contains `text`, spaces squeezed (`w | line
     /// 1` for `w          | line 1`); fails the test after `within`.
     pub fn wait_for(&mut self, text: &str, within: Duration) {
-        let until = Instant::now() + within;
-        if self.seen.iter().any(|line| squeezed(line).contains(text)) {
-            return;
-        }
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    let found = squeezed(&line).contains(text);
-                    self.seen.push(line);
-                    if found {
-                        return;
-                    }
-                }
-                Err(_) => {
-                    self.kill();
-                    let last = self.seen.len().saturating_sub(20);
-                    panic!(
-                        "{}: no line with {text:?} within {within:?}; its last lines:\n{}",
-                        self.what,
-                        self.seen[last..].join("\n")
-                    );
-                }
-            }
-        }
+        self.run
+            .wait_for_line(|line| squeezed(line).contains(text), within);
     }
 
-    /// The lines printed during `quiet`: there must be none.
+    /// Checks that no line is printed during `quiet`, after the last one
+    /// waited for.
     pub fn assert_quiet_for(&mut self, quiet: Duration) {
-        match self.lines.recv_timeout(quiet) {
-            Err(RecvTimeoutError::Timeout) => {}
-            Ok(line) => {
-                self.kill();
-                panic!("{}: printed {line:?}, expected nothing", self.what);
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                panic!("{}: ended, expected it to hang", self.what)
-            }
-        }
+        self.run.assert_quiet_for(quiet);
     }
 
-    /// Sends `signal` to the supervisor.
+    /// Sends the signal `name` (`TERM`, `INT`, `KILL`) to the supervisor.
     #[cfg(unix)]
-    pub fn signal(&self, signal: i32) {
-        let pid = libc::pid_t::try_from(self.pid()).unwrap();
-        // SAFETY: kill only reads its arguments.
-        assert_eq!(unsafe { libc::kill(pid, signal) }, 0, "kill {signal}");
+    pub fn signal(&self, name: &str) {
+        self.run.signal(name);
+    }
+
+    /// Waits for the end, however it ends (`kill -9`).
+    pub fn wait_for_end(&mut self) {
+        let ended = self.run.wait(DEADLINE);
+        assert!(ended.is_some(), "still running after {DEADLINE:?}");
     }
 
     /// Waits for the end: the exit code and every line printed.
-    pub fn finish(mut self) -> (i32, String) {
-        let until = Instant::now() + DEADLINE;
-        let status = labs::testkit::wait(&mut self.child, until, &self.what);
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
-            self.seen.push(line);
-        }
-        let code = status
-            .code()
-            .unwrap_or_else(|| panic!("{}: killed: {status:?}", self.what));
-        (code, self.seen.join("\n") + "\n")
+    pub fn finish(self) -> (i32, String) {
+        let output = self.run.finish(DEADLINE);
+        (output.code(), output.stdout)
     }
 
     /// [`Supervised::finish`], the lines [`squeezed`].
@@ -144,11 +89,6 @@ impl Supervised {
             code,
             output.lines().map(|line| squeezed(line) + "\n").collect(),
         )
-    }
-
-    pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
