@@ -18,6 +18,21 @@ fn snapshot(name: &str, args: &[&str], secs: u64) {
     );
 }
 
+/// Runs `labs args`, which must refuse them: exit status 2, one line on
+/// stderr, nothing on stdout. Returns stderr.
+fn refused(args: &[&str]) -> String {
+    let output = run(labs(args), 10);
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    assert_eq!(
+        output.stderr.lines().count(),
+        1,
+        "{args:?}: {}",
+        output.stderr
+    );
+    assert!(output.stdout.is_empty(), "{args:?}");
+    output.stderr
+}
+
 #[test]
 fn list_marks_legacy_and_experiments() {
     snapshot("list", &["list"], 10);
@@ -44,16 +59,7 @@ fn unknown_names_are_one_line_closest_first_and_exit_2() {
     ];
     let mut report = String::new();
     for args in commands {
-        let output = run(labs(args), 10);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert_eq!(
-            output.stderr.lines().count(),
-            1,
-            "{args:?}: {}",
-            output.stderr
-        );
-        assert!(output.stdout.is_empty(), "{args:?}");
-        report += &format!("$ labs {}\n{}", args.join(" "), output.stderr);
+        report += &format!("$ labs {}\n{}", args.join(" "), refused(args));
     }
     insta::assert_snapshot!("unknown-names", report);
 }
@@ -560,16 +566,8 @@ fn timeline_refuses_bad_names_and_files_and_reports_failed_variants() {
     ];
     let mut report = String::new();
     for args in commands {
-        let output = run(labs(args), 10);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert_eq!(
-            output.stderr.lines().count(),
-            1,
-            "{args:?}: {}",
-            output.stderr
-        );
-        assert!(output.stdout.is_empty(), "{args:?}");
-        let stderr = output.stderr.split(" (").next().unwrap_or_default();
+        let stderr = refused(args);
+        let stderr = stderr.split(" (").next().unwrap_or_default();
         report += &format!("$ labs {}\n{}\n", args.join(" "), stderr.trim_end());
     }
     insta::assert_snapshot!("timeline-bad-names", report);
