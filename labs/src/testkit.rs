@@ -640,6 +640,7 @@ fn processes() -> Vec<(u32, u32, String)> {
 /// (`program --version`: every lab binary has it).
 #[cfg(unix)]
 fn pipe_without_reader(program: &str) -> Stdio {
+    use std::io::Write as _;
     let mut reader = Command::new(program)
         .arg("--version")
         .stdin(Stdio::piped())
@@ -647,9 +648,20 @@ fn pipe_without_reader(program: &str) -> Stdio {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|err| panic!("cannot start {program}: {err}"));
-    let pipe = reader.stdin.take().expect("a piped stdin");
+    let mut pipe = reader.stdin.take().expect("a piped stdin");
     let until = Instant::now() + Duration::from_secs(20);
     wait(&mut reader, until, &format!("{program} --version"));
+    // A program that another test (another thread of this process) is
+    // starting holds a copy of the reading end from its fork to its exec,
+    // longer on a busy machine: until then, a write fills the pipe instead
+    // of failing. Wait for the write that fails.
+    while pipe.write_all(b"\n").is_ok() {
+        assert!(
+            Instant::now() < until,
+            "{program}: the pipe still has a reader"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     Stdio::from(pipe)
 }
 
