@@ -417,7 +417,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot:
         shared.stats.connections.fetch_add(1, Ordering::SeqCst);
         let shared = Arc::clone(&shared);
         // With `--timeline`, each connection's polls are drawn as `serve`.
-        tokio::spawn(labs::watch("serve", async move {
+        tokio::spawn(labs::watch!("serve", async move {
             let _slot = slot;
             let connection = Connection::new(stream);
             let reset = Arc::clone(&connection.reset);

@@ -53,7 +53,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        async_std::task::spawn(watch("connection", async move {
+        async_std::task::spawn(watch!("connection", async move {
             let result = handle(stream, server).await; // <19>
             connection.closed(result);
         }));

@@ -44,7 +44,7 @@ async fn search(query: &str, server: &Server) -> String {
         .iter()
         .map(|&backend| {
             let answer = timeout(server.timeout(), ask(backend, query.to_string())); // <10>
-            tokio::spawn(watch("ask", answer)) // <11>
+            tokio::spawn(watch!("ask", answer)) // <11>
         })
         .collect();
     let mut found = BTreeSet::new();
@@ -96,7 +96,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        tokio::spawn(watch("connection", async move {
+        tokio::spawn(watch!("connection", async move {
             let service = service_fn(|request| respond(request, server)); // <17>
             let http = http1::Builder::new()
                 .timer(TokioTimer::new())

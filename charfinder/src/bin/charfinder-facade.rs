@@ -90,7 +90,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        tokio::spawn(watch("connection", async move {
+        tokio::spawn(watch!("connection", async move {
             let service = service_fn(|request| respond(request, server)); // <17>
             let http = http1::Builder::new()
                 .timer(TokioTimer::new())

@@ -54,7 +54,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        smol::spawn(watch("connection", async move {
+        smol::spawn(watch!("connection", async move {
             let result = handle(stream, server).await; // <19>
             connection.closed(result);
         }))

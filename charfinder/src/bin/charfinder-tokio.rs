@@ -52,7 +52,7 @@ async fn serve(listener: TcpListener, server: &'static Server) {
             }
         };
         let connection = server.opened(peer); // <16>
-        tokio::spawn(watch("connection", async move {
+        tokio::spawn(watch!("connection", async move {
             let result = handle(stream, server).await; // <19>
             connection.closed(result);
         }));

@@ -17,13 +17,16 @@
 //!
 //! Two tasks, because the memory of a task comes in steps: tokio keeps a
 //! task in a cell aligned to 128 bytes (x86-64 and ARM64), and in tokio
-//! 1.54 a 128-byte cell holds a future of at most 24 bytes. Watching adds
-//! two bytes to the future (its name's number), padded to the future's
-//! alignment (8 bytes for most futures). The task with room, `yield_now()`
-//! itself (16 bytes), stays in its cell: watched, it pays one atomic load
-//! per poll. The task that fills its cell, an `async fn` that awaits
-//! `yield_now()` (24 bytes), takes the next size of cell, 256 bytes, when
-//! watched: any field added to it would; its ratio is that step's cost.
+//! 1.54 a 128-byte cell holds a future of at most 24 bytes. The task with
+//! room is `yield_now()` itself (16 bytes); the task that fills its cell,
+//! an `async fn` that awaits `yield_now()` (24 bytes). Watched under a name
+//! written in the source (`watch!("plate", ...)`, as the labs do), a
+//! future stays as long as it was: each stays in its cell and pays one
+//! atomic load per poll. Watched under a name known only at run time
+//! (`watch!(name, ...)`), a future is two bytes longer (its name's number),
+//! padded to its alignment (8 bytes for most futures): the task that fills
+//! its cell then takes the next size of cell, 256 bytes, as any field added
+//! to it would; that row's ratio is the step's cost.
 //!
 //! Every run happens in a child process (this program started again with
 //! `--child`): the recorder starts once per process. The runs of every kind
@@ -68,22 +71,34 @@ const TASKS: [(&str, &str); 2] = [
 ];
 
 /// The kinds of run, as `--child` names them (with the task's), as the
-/// table does, and the target ratio to the plain run; the recorder on is
-/// measured with the task that fills its cell.
-const KINDS: [(&str, &str, Option<f64>); 3] = [
+/// table does, and the target ratio to the plain run; the name known at run
+/// time and the recorder on are measured with the task that fills its cell.
+const KINDS: [(&str, &str, Option<f64>); 4] = [
     ("plain", "plain tasks", None),
     ("off", "watched, recorder off", Some(1.02)),
+    ("runtime", "  by a run-time name", None),
     ("on", "watched, recorder on", Some(1.5)),
 ];
 
 /// The runs, in the order they take turns: each kind with each task.
-const RUNS: [(&str, &str); 5] = [
+const RUNS: [(&str, &str); 6] = [
     ("plain", "room"),
     ("off", "room"),
     ("plain", "full"),
     ("off", "full"),
+    ("runtime", "full"),
     ("on", "full"),
 ];
+
+/// How a run's tasks are spawned.
+#[derive(Clone, Copy)]
+enum Watch {
+    Not,
+    /// `watch!("plate", ...)`: a name written in the source.
+    Literal,
+    /// `watch!(name, ...)`: a name known at run time.
+    RunTime,
+}
 
 /// What one run measured.
 #[derive(Debug, Clone, Copy)]
@@ -129,8 +144,11 @@ fn parent(args: &Args) {
         (wall, allocated)
     };
     for (task, title) in TASKS {
-        let (plain_future, watched_future) = future_sizes(task);
-        println!("\n{title} (a future of {plain_future} bytes; watched, {watched_future}):");
+        let (plain_future, watched, run_time) = future_sizes(task);
+        println!(
+            "\n{title}\n(a future of {plain_future} bytes; watched, {watched}; \
+             by a name known at run time, {run_time}):"
+        );
         println!(
             "{:<22} {:>10} {:>8} {:>16}",
             "", "wall", "ratio", "memory per task"
@@ -173,22 +191,28 @@ fn parent(args: &Args) {
         }
     );
     println!(
-        "A watched task with room in its cell costs one atomic load per poll; one that fills its cell\n\
+        "A watched task costs one atomic load per poll, and its name, written in the source, no memory.\n\
+         A name known only at run time adds two bytes to the future: a task that fills its cell then\n\
          takes tokio's next size of cell (see the memory per task). On a machine busy with other work\n\
          the ratios move: run it again to see how much."
     );
 }
 
-/// The size of a task's future, plain and watched, in bytes.
-fn future_sizes(task: &str) -> (usize, usize) {
-    fn sizes<F: Future>(future: F) -> (usize, usize) {
-        let plain = std::mem::size_of_val(&future);
-        (plain, std::mem::size_of_val(&labs::watch("plate", future)))
+/// The size of a task's future: plain, watched, and watched by a name known
+/// at run time, in bytes.
+fn future_sizes(task: &str) -> (usize, usize, usize) {
+    fn sizes<F: Future>(future: impl Fn() -> F) -> (usize, usize, usize) {
+        let name: &'static str = "plate";
+        (
+            std::mem::size_of_val(&future()),
+            std::mem::size_of_val(&labs::watch!("plate", future())),
+            std::mem::size_of_val(&labs::watch!(name, future())),
+        )
     }
     if task == "room" {
-        sizes(tokio::task::yield_now())
+        sizes(tokio::task::yield_now)
     } else {
-        sizes(plate())
+        sizes(plate)
     }
 }
 
@@ -224,12 +248,13 @@ fn measure(exe: &std::path::Path, tasks: u32, kind: &str, task: &str) -> Figures
 /// recorded not_recorded` on one line.
 fn child(tasks: u32, run: &str) {
     let (kind, task) = run.split_once('-').unwrap_or((run, ""));
-    let watched = match kind {
-        "plain" => false,
-        "off" => true,
+    let watch = match kind {
+        "plain" => Watch::Not,
+        "off" => Watch::Literal,
+        "runtime" => Watch::RunTime,
         "on" => {
             timeline::start_recording();
-            true
+            Watch::Literal
         }
         _ => fail(2, format!("--child: unknown kind '{}'", echo(kind))),
     };
@@ -237,8 +262,8 @@ fn child(tasks: u32, run: &str) {
         .build()
         .unwrap_or_else(|err| fail(1, err));
     let (wall, allocated) = match task {
-        "room" => rt.block_on(spawn_all(tasks, watched, tokio::task::yield_now)),
-        "full" => rt.block_on(spawn_all(tasks, watched, plate)),
+        "room" => rt.block_on(spawn_all(tasks, watch, tokio::task::yield_now)),
+        "full" => rt.block_on(spawn_all(tasks, watch, plate)),
         _ => fail(2, format!("--child: unknown task '{}'", echo(task))),
     };
     let recording = timeline::stop_recording("recorder");
@@ -251,21 +276,20 @@ fn child(tasks: u32, run: &str) {
     exit(0)
 }
 
-/// Spawns `tasks` tasks made by `task`, watched or not, and waits for them
-/// all: the time that took, and the bytes allocated meanwhile.
-async fn spawn_all<F>(tasks: u32, watched: bool, task: fn() -> F) -> (Duration, u64)
+/// Spawns `tasks` tasks made by `task`, watched as `watch` says, and waits
+/// for them all: the time that took, and the bytes allocated meanwhile.
+async fn spawn_all<F>(tasks: u32, watch: Watch, task: fn() -> F) -> (Duration, u64)
 where
     F: Future<Output = ()> + Send + 'static,
 {
     let before = ALLOCATED.load(Ordering::Relaxed);
     let start = Instant::now();
+    let name: &'static str = "plate";
     let handles: Vec<_> = (0..tasks)
-        .map(|_| {
-            if watched {
-                tokio::spawn(labs::watch("plate", task()))
-            } else {
-                tokio::spawn(task())
-            }
+        .map(|_| match watch {
+            Watch::Not => tokio::spawn(task()),
+            Watch::Literal => tokio::spawn(labs::watch!("plate", task())),
+            Watch::RunTime => tokio::spawn(labs::watch!(name, task())),
         })
         .collect();
     for handle in handles {

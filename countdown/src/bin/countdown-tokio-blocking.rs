@@ -31,7 +31,7 @@ async fn countdown(label: &'static str, delay: Duration, start: Instant) {
 async fn supervisor(args: &Args) {
     let start = Instant::now();
     let tasks = [("A", 0.7), ("B", 2.0), ("C", 0.3), ("D", 1.0)].map(|(label, seconds)| {
-        tokio::spawn(watch(label, countdown(label, args.delay(seconds), start))) // <3>
+        tokio::spawn(watch!(label, countdown(label, args.delay(seconds), start))) // <3>
     });
     for handle in tasks {
         handle.await.expect("a countdown panicked"); // <4>

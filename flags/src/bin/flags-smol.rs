@@ -59,7 +59,7 @@ fn download_many(site: &'static Site, cc_list: &[&'static str]) -> Result<usize,
     let downloads = async {
         let tasks: Vec<_> = cc_list
             .iter()
-            .map(|&cc| EX.spawn(watch("download", download_one(site, cc)))) // <10>
+            .map(|&cc| EX.spawn(watch!("download", download_one(site, cc)))) // <10>
             .collect();
         let mut results = Vec::new();
         for task in tasks {

@@ -70,7 +70,7 @@ async fn supervisor(
     let (done, results) = async_std::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
-        async_std::task::spawn(watch("download", async move {
+        async_std::task::spawn(watch!("download", async move {
             // <10>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;

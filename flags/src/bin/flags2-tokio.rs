@@ -69,7 +69,7 @@ async fn supervisor(
     let mut tasks = JoinSet::new();
     for cc in cc_list {
         let semaphore = Arc::clone(&semaphore);
-        tasks.spawn(watch("download", async move {
+        tasks.spawn(watch!("download", async move {
             // <10>
             let result = download_one(site, &cc, &semaphore).await;
             (cc, result)

@@ -92,7 +92,7 @@ async fn supervisor(
     let (done, results) = smol::channel::unbounded();
     for cc in cc_list {
         let (semaphore, done) = (Arc::clone(&semaphore), done.clone());
-        EX.spawn(watch("download", async move {
+        EX.spawn(watch!("download", async move {
             // <10>
             let result = download_one(site, &cc, &semaphore).await;
             let _ = done.send((cc, result)).await;

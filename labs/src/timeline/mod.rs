@@ -1,7 +1,7 @@
 //! The timeline: who ran when, on which thread. Every lab can draw it.
 //!
 //! ```text
-//! labs::watch("spinner", spin("thinking!"))   // a task: each poll is recorded (wrap it where it is spawned)
+//! labs::watch!("spinner", spin("thinking!"))  // a task: each poll is recorded (wrap it where it is spawned)
 //! labs::timeline::span("spinner", || spin())  // blocking work: a thread's function, a spawn_blocking closure
 //! labs::timeline::event("frame")              // an instant: a frame drawn, a request sent (StatusLine::draw does it)
 //! labs::timeline::warn_slow_polls(limit)      // debug mode: a watched poll longer than `limit` is reported on stderr
@@ -22,16 +22,18 @@
 //! variants); tests run a binary with `labs::testkit::run_with_timeline`
 //! and look at [`Recording::events_named`], never at exact times.
 //!
-//! Off (the default), [`watch`] and each watched poll cost one relaxed
-//! atomic load and nothing else, and a watched task is two bytes longer
-//! than its future, padded to the future's alignment (its name's number:
-//! names are kept in a table, once each, only when the recording or debug
-//! mode is on). On, each thread records into a buffer of its own,
-//! registered once, that starts small (16 events: a server with a thread
-//! per connection records thousands of connections) and grows as the
-//! thread needs; no event takes a lock; memory is bounded ([`MAX_EVENTS`]
-//! for all threads together), and the picture says how many events were
-//! not recorded past it.
+//! Off (the default), each watched poll costs one relaxed atomic load and
+//! nothing else, and a task watched under a name written in the source
+//! (`watch!("spinner", ...)`) is no longer than its future: the macro makes
+//! the name a type of its own, which stores nothing. A name known only at
+//! run time (`watch!(label, ...)`) is kept in a table of names, once each,
+//! only when the recording or debug mode is on, and the task holds its
+//! number: two bytes, padded to the future's alignment. On, each thread
+//! records into a buffer of its own, registered once, that starts small
+//! (16 events: a server with a thread per connection records thousands of
+//! connections) and grows as the thread needs; no event takes a lock;
+//! memory is bounded ([`MAX_EVENTS`] for all threads together), and the
+//! picture says how many events were not recorded past it.
 //!
 //! Why hand-written and not `tracing`: the labs need three calls, one
 //! clock and one buffer per thread; `tracing` plus a subscriber would add
@@ -147,20 +149,64 @@ static RECORDING: AtomicBool = AtomicBool::new(false);
 static SLOW_POLL: AtomicU64 = AtomicU64::new(0);
 
 /// Wraps a task's future so that each of its polls is timed and recorded
-/// under `name`, on every runtime (it is only a future around a future):
-/// `tokio::spawn(labs::watch("spinner", spin("thinking!")))`, as asyncio's
+/// under a name, on every runtime (it is only a future around a future):
+/// `tokio::spawn(labs::watch!("spinner", spin("thinking!")))`, as asyncio's
 /// `create_task(coro, name=...)` names a task.
+///
+/// A name written in the source (a string literal) becomes a type of its
+/// own, a [`TaskName`] that stores nothing: the task is no longer than its
+/// future, so it keeps its runtime's size of task (tokio keeps a task in a
+/// cell of 128 bytes, or 256, ...: one byte more than a cell holds takes the
+/// next). Any other name (`watch!(label, ...)`, known at run time) goes
+/// through [`watch()`](fn@crate::timeline::watch), two bytes.
+#[macro_export]
+macro_rules! watch {
+    ($name:literal, $future:expr $(,)?) => {{
+        struct Name;
+        impl $crate::timeline::TaskName for Name {
+            fn name(&self) -> &'static str {
+                $name
+            }
+        }
+        $crate::timeline::Watched::new(Name, $future)
+    }};
+    ($name:expr, $future:expr $(,)?) => {
+        $crate::timeline::watch($name, $future)
+    };
+}
+
+/// [`watch!`](crate::watch!) for a name known only at run time: the task
+/// holds the name's number in a table of names (two bytes, padded to the
+/// future's alignment).
 ///
 /// Watch tasks after the recording (or debug mode) started, as every lab
 /// does after [`crate::parse_args`]: a task wrapped before that is recorded
 /// as [`UNNAMED`], since then nothing looked at names and none was kept.
-pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
-    let name = if WATCHING.load(Ordering::Relaxed) {
+pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F, Numbered> {
+    let number = if WATCHING.load(Ordering::Relaxed) {
         names::intern(&names::NAMES, name)
     } else {
         None
     };
-    Watched { name, future }
+    Watched {
+        name: Numbered(number),
+        future,
+    }
+}
+
+/// The name of a watched task, as recorded.
+pub trait TaskName {
+    fn name(&self) -> &'static str;
+}
+
+/// A name known at run time, by its number in the table of names.
+#[derive(Clone, Copy)]
+pub struct Numbered(Option<names::Id>);
+
+impl TaskName for Numbered {
+    fn name(&self) -> &'static str {
+        names::name(&names::NAMES, self.0)
+    }
 }
 
 /// The name of a task watched before anything looked at polls, or past
@@ -168,20 +214,26 @@ pub fn watch<F: Future>(name: &'static str, future: F) -> Watched<F> {
 pub const UNNAMED: &str = "(unnamed)";
 
 pin_project_lite::pin_project! {
-    /// A future that times each of its polls: see [`watch`]. It holds the
-    /// future itself, not a box: watching allocates nothing. And it holds
-    /// its name as a number of two bytes (padded to the future's
-    /// alignment), not the name itself (16 bytes): a runtime keeps a task
-    /// in a cell of a rounded size (tokio: a multiple of 128 bytes), and a
-    /// task that fills its cell takes the next size for one byte more.
-    pub struct Watched<F> {
-        name: Option<names::Id>,
+    /// A future that times each of its polls: see [`watch!`](crate::watch!).
+    /// It holds the future itself, not a box: watching allocates nothing.
+    /// And it holds its name as a type that stores nothing, or as a number
+    /// of two bytes, never the name itself (16 bytes).
+    pub struct Watched<F, N> {
+        name: N,
         #[pin]
         future: F,
     }
 }
 
-impl<F: Future> Future for Watched<F> {
+impl<F, N: TaskName> Watched<F, N> {
+    /// What [`watch!`](crate::watch!) builds for a name written in the
+    /// source.
+    pub fn new(name: N, future: F) -> Watched<F, N> {
+        Watched { name, future }
+    }
+}
+
+impl<F: Future, N: TaskName> Future for Watched<F, N> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -192,17 +244,18 @@ impl<F: Future> Future for Watched<F> {
         let start = now();
         let poll = this.future.poll(cx);
         let end = now();
-        let name = names::name(&names::NAMES, *this.name);
+        let name = this.name.name();
         record(Kind::Poll, name, start, end);
         warn_if_slow(name, end - start);
         poll
     }
 }
 
-impl<F> fmt::Debug for Watched<F> {
+impl<F, N: TaskName> fmt::Debug for Watched<F, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = names::name(&names::NAMES, self.name);
-        f.debug_struct("Watched").field("name", &name).finish()
+        f.debug_struct("Watched")
+            .field("name", &self.name.name())
+            .finish()
     }
 }
 
@@ -771,12 +824,21 @@ mod tests {
         assert_eq!(names::name(&table, None), UNNAMED);
     }
 
-    /// Watching adds two bytes (and padding) to a future, not a name: a
-    /// task that fits a runtime's cell still fits it watched.
+    /// Watched under a name written in the source, a future is as long as
+    /// it was; under a name known at run time, two bytes (and padding)
+    /// longer, not a name longer.
     #[test]
-    fn a_watched_future_is_two_bytes_longer() {
-        assert_eq!(std::mem::size_of::<Watched<[u8; 6]>>(), 8);
-        assert_eq!(std::mem::size_of::<Watched<[u64; 3]>>(), 32);
+    fn a_watched_future_is_as_long_or_two_bytes_longer() {
+        fn size_of_val<T>(_: &T) -> usize {
+            std::mem::size_of::<T>()
+        }
+        let ready = std::future::ready([0_u64; 3]);
+        let size = size_of_val(&ready);
+        assert_eq!(size_of_val(&crate::watch!("ready", ready)), size);
+        let name: &'static str = String::from("known at run time").leak();
+        let ready = std::future::ready([0_u64; 3]);
+        assert_eq!(size_of_val(&crate::watch!(name, ready)), size + 8);
+        assert_eq!(std::mem::size_of::<Watched<[u8; 6], Numbered>>(), 8);
     }
 
     #[test]

@@ -87,9 +87,9 @@ async fn countdown(label: &str, length: u32, delay: u64) {
 fn main() {
     let args: LaunchpadArgs = labs::parse_args();
     let mut event_loop = SleepingLoop::new(args.virtual_time);
-    event_loop.spawn(labs::watch("A", countdown("A", 5, 0))); // <5>
-    event_loop.spawn(labs::watch("B", countdown("B", 3, 2)));
-    event_loop.spawn(labs::watch("C", countdown("C", 4, 1)));
+    event_loop.spawn(labs::watch!("A", countdown("A", 5, 0))); // <5>
+    event_loop.spawn(labs::watch!("B", countdown("B", 3, 2)));
+    event_loop.spawn(labs::watch!("C", countdown("C", 4, 1)));
     event_loop.run_until_complete();
     let clock = if args.virtual_time { "virtual" } else { "real" };
     let elapsed = event_loop.now().as_secs_f64();

@@ -26,7 +26,7 @@ async fn slow(n: u64) -> bool {
 }
 
 async fn supervisor(n: u64) -> bool {
-    let spinner = task::spawn(watch("spinner", spin("thinking!"))); // <4>
+    let spinner = task::spawn(watch!("spinner", spin("thinking!"))); // <4>
     let prime = slow(n).await; // <5>
     let _cancelled = spinner.cancel().await; // <6> <7>
     prime
@@ -37,6 +37,6 @@ async fn main() {
     let args: AsyncArgs = labs::parse_args();
     args.debug_mode(); // <9>
     let started = Instant::now();
-    let prime = watch("supervisor", supervisor(args.number)).await; // <10>
+    let prime = watch!("supervisor", supervisor(args.number)).await; // <10>
     println!("{}", primes::answer(args.number, prime, started.elapsed()));
 }

@@ -26,7 +26,7 @@ async fn slow(n: u64) -> bool {
 }
 
 async fn supervisor(ex: &Executor<'_>, n: u64) -> bool {
-    let spinner = ex.spawn(watch("spinner", spin("thinking!"))); // <4>
+    let spinner = ex.spawn(watch!("spinner", spin("thinking!"))); // <4>
     let prime = slow(n).await; // <5>
     let _cancelled = spinner.cancel().await; // <6> <7>
     prime
@@ -37,6 +37,6 @@ fn main() {
     let ex = Executor::new(); // <8>
     args.debug_mode(); // <9>
     let started = Instant::now();
-    let prime = smol::block_on(ex.run(watch("supervisor", supervisor(&ex, args.number)))); // <10>
+    let prime = smol::block_on(ex.run(watch!("supervisor", supervisor(&ex, args.number)))); // <10>
     println!("{}", primes::answer(args.number, prime, started.elapsed()));
 }

@@ -30,7 +30,7 @@ async fn slow(n: u64) -> Result<bool, JoinError> {
 }
 
 async fn supervisor(n: u64) -> bool {
-    let spinner = tokio::spawn(watch("spinner", spin("thinking!"))); // <4>
+    let spinner = tokio::spawn(watch!("spinner", spin("thinking!"))); // <4>
     let prime = slow(n).await.expect("the check does not panic"); // <5>
     spinner.abort(); // <6>
     let _cancelled = spinner.await; // <7>
@@ -42,6 +42,6 @@ async fn main() {
     let args: AsyncArgs = labs::parse_args();
     args.debug_mode(); // <9>
     let started = Instant::now();
-    let prime = watch("supervisor", supervisor(args.number)).await; // <10>
+    let prime = watch!("supervisor", supervisor(args.number)).await; // <10>
     println!("{}", primes::answer(args.number, prime, started.elapsed()));
 }

@@ -48,15 +48,15 @@ fn the_watch_costs_no_line_and_is_the_same_in_every_async_variant() {
         let text = LAB.source(variant);
         let watched: Vec<&str> = text
             .lines()
-            .filter(|line| line.contains("watch(\""))
+            .filter(|line| line.contains("watch!(\""))
             .collect();
         assert_eq!(watched.len(), 2, "primes-{variant}: {watched:?}");
         assert!(
-            watched[0].contains("spawn(watch(\"spinner\", spin(\"thinking!\")))"),
+            watched[0].contains("spawn(watch!(\"spinner\", spin(\"thinking!\")))"),
             "{variant}"
         );
         assert!(
-            watched[1].contains("watch(\"supervisor\", supervisor("),
+            watched[1].contains("watch!(\"supervisor\", supervisor("),
             "{variant}"
         );
     }

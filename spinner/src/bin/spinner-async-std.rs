@@ -30,7 +30,7 @@ async fn slow(delay: Duration) -> u32 {
 }
 
 async fn supervisor(delay: Duration) -> u32 {
-    let spinner = task::spawn(watch("spinner", spin("thinking!"))); // <4>
+    let spinner = task::spawn(watch!("spinner", spin("thinking!"))); // <4>
     println!("spinner object: {spinner:?}"); // <5>
     let result = slow(delay).await; // <6>
     let _cancelled = spinner.cancel().await; // <7> <8>
@@ -40,6 +40,6 @@ async fn supervisor(delay: Duration) -> u32 {
 #[async_std::main] // <9>
 async fn main() {
     let args: Args = labs::parse_args();
-    let result = watch("supervisor", supervisor(args.seconds)).await;
+    let result = watch!("supervisor", supervisor(args.seconds)).await;
     println!("Answer: {result}");
 }

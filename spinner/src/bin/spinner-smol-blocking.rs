@@ -29,7 +29,7 @@ async fn slow(delay: Duration) -> u32 {
 }
 
 async fn supervisor(ex: &Executor<'_>, delay: Duration) -> u32 {
-    let spinner = ex.spawn(watch("spinner", spin("thinking!"))); // <4>
+    let spinner = ex.spawn(watch!("spinner", spin("thinking!"))); // <4>
     println!("spinner object: {spinner:?}"); // <5>
     let result = slow(delay).await; // <6>
     let _cancelled = spinner.cancel().await; // <7> <8>
@@ -39,6 +39,6 @@ async fn supervisor(ex: &Executor<'_>, delay: Duration) -> u32 {
 fn main() {
     let args: Args = labs::parse_args();
     let ex = Executor::new(); // <9>
-    let result = smol::block_on(ex.run(watch("supervisor", supervisor(&ex, args.seconds))));
+    let result = smol::block_on(ex.run(watch!("supervisor", supervisor(&ex, args.seconds))));
     println!("Answer: {result}");
 }

@@ -27,7 +27,7 @@ async fn slow(delay: Duration) -> u32 {
 }
 
 async fn supervisor(delay: Duration) -> u32 {
-    let spinner = tokio::spawn(watch("spinner", spin("thinking!"))); // <4>
+    let spinner = tokio::spawn(watch!("spinner", spin("thinking!"))); // <4>
     println!("spinner object: {spinner:?}"); // <5>
     let result = slow(delay).await; // <6>
     spinner.abort(); // <7>
@@ -38,6 +38,6 @@ async fn supervisor(delay: Duration) -> u32 {
 #[tokio::main] // <9>
 async fn main() {
     let args: Args = labs::parse_args();
-    let result = watch("supervisor", supervisor(args.seconds)).await;
+    let result = watch!("supervisor", supervisor(args.seconds)).await;
     println!("Answer: {result}");
 }

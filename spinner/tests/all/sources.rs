@@ -30,9 +30,9 @@ fn the_spawned_experiment_only_spawns_the_supervisor() {
     LAB.assert_edit(
         "tokio-blocking",
         "tokio-spawned-blocking",
-        &[r#"let result = watch("supervisor", supervisor(args.seconds)).await;"#],
+        &[r#"let result = watch!("supervisor", supervisor(args.seconds)).await;"#],
         &[
-            r#"let result = tokio::spawn(watch("supervisor", supervisor(args.seconds)))"#,
+            r#"let result = tokio::spawn(watch!("supervisor", supervisor(args.seconds)))"#,
             ".await",
             ".unwrap();",
         ],
@@ -84,12 +84,12 @@ fn every_variant_names_its_tasks_the_same_way() {
         "smol",
         "smol-blocking",
     ] {
-        let spinner = r#"spawn(watch("spinner", spin("thinking!")))"#;
+        let spinner = r#"spawn(watch!("spinner", spin("thinking!")))"#;
         named(
             variant,
-            "watch(\"",
+            "watch!(\"",
             spinner,
-            r#"watch("supervisor", supervisor("#,
+            r#"watch!("supervisor", supervisor("#,
         );
     }
     let spinner = r#"span("spinner", || spin("thinking!", done_rx))"#;

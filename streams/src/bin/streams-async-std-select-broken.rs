@@ -161,7 +161,7 @@ async fn client(addr: SocketAddr, n: u32, limit: Duration) -> io::Result<Ended> 
 #[async_std::main]
 async fn main() {
     let (setup, limit) = streams::start_race();
-    let ended = labs::watch("client", client(setup.addr, setup.rows, limit)).await;
+    let ended = labs::watch!("client", client(setup.addr, setup.rows, limit)).await;
     let status = streams::report(&ended, limit);
     if let Some(server) = setup.server {
         println!("server log: {}", server.farewell().await);

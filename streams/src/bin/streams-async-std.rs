@@ -153,7 +153,7 @@ async fn session(addr: SocketAddr, n: u32, cleanup: Cleanup) -> io::Result<()> {
 #[async_std::main]
 async fn main() {
     let (setup, cleanup) = streams::start_client();
-    let result = labs::watch("session", session(setup.addr, setup.rows, cleanup)).await;
+    let result = labs::watch!("session", session(setup.addr, setup.rows, cleanup)).await;
     if let Some(server) = setup.server {
         println!("server log: {}", server.farewell().await); // <10>
     }

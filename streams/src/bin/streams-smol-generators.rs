@@ -127,7 +127,7 @@ async fn collect(rows: impl Stream<Item = io::Result<String>>) -> io::Result<Vec
 fn main() {
     smol::block_on(async {
         let setup = streams::start_generators();
-        let result = labs::watch("client", async {
+        let result = labs::watch!("client", async {
             let connect = TcpStream::connect(setup.addr);
             let stream = connect.or(timed_out(Timer::after(io_timeout()))).await?;
             let (reader, mut writer) = (stream.clone(), stream);

@@ -121,7 +121,7 @@ async fn collect(rows: impl Stream<Item = io::Result<String>>) -> io::Result<Vec
 #[tokio::main]
 async fn main() {
     let setup = streams::start_generators();
-    let result = labs::watch("client", async {
+    let result = labs::watch!("client", async {
         let stream = timeout(io_timeout(), TcpStream::connect(setup.addr)).await??;
         let (reader, mut writer) = stream.into_split();
         let mut reader = BufReader::new(reader.take(ANSWER_LIMIT));

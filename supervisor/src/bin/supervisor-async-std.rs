@@ -129,7 +129,7 @@ async fn main() {
     let (lines, printed) = bounded(WAITING_LINES); // <13>
     let mut children = Vec::new();
     for program in supervisor.programs() {
-        let supervising = watch("supervise", supervise(program, lines.clone()));
+        let supervising = watch!("supervise", supervise(program, lines.clone()));
         children.push(spawn(supervising)); // <14>
     }
     drop(lines);

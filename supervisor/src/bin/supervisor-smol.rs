@@ -128,7 +128,7 @@ fn main() {
         let (lines, printed) = bounded(WAITING_LINES); // <13>
         let mut children = Vec::new();
         for program in supervisor.programs() {
-            let supervising = watch("supervise", supervise(program, lines.clone()));
+            let supervising = watch!("supervise", supervise(program, lines.clone()));
             children.push(smol::spawn(supervising)); // <14>
         }
         drop(lines);

@@ -108,7 +108,7 @@ async fn main() {
     let (lines, mut printed) = channel(WAITING_LINES); // <13>
     let mut children = Vec::new();
     for program in supervisor.programs() {
-        let supervising = watch("supervise", supervise(program, lines.clone()));
+        let supervising = watch!("supervise", supervise(program, lines.clone()));
         children.push(tokio::spawn(supervising)); // <14>
     }
     drop(lines);
