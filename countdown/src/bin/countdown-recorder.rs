@@ -4,7 +4,7 @@
 //!     cargo run --release --bin countdown-recorder [-- --tasks 100000 --repeat 3]
 //!
 //! The default run (a million tasks, medians of 5 runs of each) takes
-//! about 25 s.
+//! about 15 s.
 //!
 //! Runs N tasks on a tokio current-thread runtime (one thread: no
 //! scheduling noise between cores), each yielding once (two polls): plain;
