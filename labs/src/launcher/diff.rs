@@ -66,10 +66,14 @@ pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str, colour: boo
 pub fn summary(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
     let diff = TextDiff::from_lines(old, new);
     let count = |tag| diff.iter_all_changes().filter(|c| c.tag() == tag).count();
+    let lines = |text: &str| match text.lines().count() {
+        1 => "1 line".to_string(),
+        n => format!("{n} lines"),
+    };
     format!(
-        "\n{old_name} ({} lines) to {new_name} ({} lines): {} removed, {} added, {} unchanged\n",
-        old.lines().count(),
-        new.lines().count(),
+        "\n{old_name} ({}) to {new_name} ({}): {} removed, {} added, {} unchanged\n",
+        lines(old),
+        lines(new),
         count(ChangeTag::Delete),
         count(ChangeTag::Insert),
         count(ChangeTag::Equal),
@@ -179,6 +183,14 @@ pub fn wrap(line: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_counts_lines_in_words() {
+        assert_eq!(
+            summary("a", "b", "one\n", "one\ntwo\n"),
+            "\na (1 line) to b (2 lines): 0 removed, 1 added, 1 unchanged\n"
+        );
+    }
 
     #[test]
     fn wrap_expands_tabs_and_cuts_long_lines() {

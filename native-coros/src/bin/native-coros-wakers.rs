@@ -36,7 +36,8 @@ thread_local! {
     static NOW: Cell<Duration> = const { Cell::new(Duration::ZERO) };
     /// The loop's timers: (wake-up time, order of filing) -> the waker to
     /// call then. A sorted map: the first entry is the soonest.
-    static TIMERS: RefCell<BTreeMap<(Duration, u64), Waker>> = const { RefCell::new(BTreeMap::new()) };
+    static TIMERS: RefCell<BTreeMap<(Duration, u64), Waker>> =
+        const { RefCell::new(BTreeMap::new()) };
     /// How many timers were filed so far: the order of filing.
     static FILED: Cell<u64> = const { Cell::new(0) };
 }

@@ -41,11 +41,13 @@ struct Args {
     /// First write this many bytes to stderr, in lines of 100 bytes
     /// [0 to 1000000000].
     #[arg(long, value_name = "BYTES", default_value_t = 0,
-          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000), allow_hyphen_values = true)]
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000),
+          allow_hyphen_values = true)]
     stderr_bytes: u64,
     /// First write one line this long to stdout [0 to 1000000000].
     #[arg(long, value_name = "BYTES", default_value_t = 0,
-          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000), allow_hyphen_values = true)]
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000_000),
+          allow_hyphen_values = true)]
     long_line: u64,
     /// Ignore SIGTERM and SIGINT (Ctrl-C and Ctrl-Break on Windows).
     #[arg(long)]
